@@ -1,0 +1,212 @@
+//! The pipeline for a plan: read and parse the chapters of every edition (in parallel), render,
+//! package each format, write artifacts. Every failure of every edition is collected, not only the
+//! first; one failing edition does not stop the others.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, has_errors, line_col};
+use crate::markdown;
+use crate::model::{Chapter, Edition, FontStacks, Inline, visit_inlines_of_blocks};
+use crate::output;
+use crate::package::pdf::{self, PdfSettings};
+use crate::package::world::Shared;
+use crate::plan::{EditionPlan, Format, Plan};
+use crate::render::typst::{self as typst_render, TEMPLATE, TEMPLATE_PATH, TypstFile};
+
+/// One written (or, for `check`, validated) artifact.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// The edition's language.
+    pub lang: String,
+    /// Its format.
+    pub format: Format,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// Page count, for PDFs.
+    pub pages: Option<usize>,
+}
+
+/// What a run produced and found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Artifacts written, in edition and format order.
+    pub artifacts: Vec<Artifact>,
+    /// Every diagnostic of every edition.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
+pub fn run(plan: &Plan) -> Outcome {
+    let shared = Shared::load(&plan.root.join("fonts"));
+    let per_edition: Vec<Outcome> = plan.editions.par_iter().map(|e| edition(plan, &shared, e)).collect();
+    let mut outcome = Outcome::default();
+    for o in per_edition {
+        outcome.artifacts.extend(o.artifacts);
+        outcome.diagnostics.extend(o.diagnostics);
+    }
+    outcome
+}
+
+/// Read, parse and check the chapters of one edition into the model.
+pub fn load_edition(plan: &Plan, ed: &EditionPlan) -> (Option<Edition>, Vec<Diagnostic>) {
+    let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>)> =
+        ed.chapters.par_iter().map(|rel| read_chapter(&plan.root, rel)).collect();
+    let mut diags = Vec::new();
+    let mut chapters = Vec::new();
+    for (chapter, d) in parsed {
+        diags.extend(d);
+        chapters.extend(chapter);
+    }
+    diags.extend(markdown::check_links(&chapters));
+    if has_errors(&diags) {
+        return (None, diags);
+    }
+    (Some(Edition { lang: ed.lang.clone(), meta: plan.meta.clone(), chapters }), diags)
+}
+
+fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
+    let bytes = match fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => return (None, vec![Diagnostic::error(format!("cannot read the chapter: {e}")).in_file(rel)]),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, col) = line_col(&valid, offset);
+            let d = Diagnostic::error(format!("the chapter is not valid UTF-8 (byte offset {offset})"))
+                .in_file(rel)
+                .at(line, col)
+                .with_hint("save the file as UTF-8");
+            return (None, vec![d]);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    markdown::parse(root, rel, text)
+}
+
+fn edition(plan: &Plan, shared: &Shared, ed: &EditionPlan) -> Outcome {
+    let mut outcome = Outcome::default();
+    let (edition, diags) = load_edition(plan, ed);
+    outcome.diagnostics = diags;
+    let Some(mut edition) = edition else { return outcome };
+    let (fonts, font_diags) = available_fonts(shared, &edition.meta.fonts);
+    edition.meta.fonts = fonts;
+    outcome.diagnostics.extend(font_diags);
+    let typst_files = typst_render::render(&edition);
+    if plan.write
+        && plan.emit_typst
+        && let Err(d) = emit_typst(plan, &edition, &typst_files)
+    {
+        outcome.diagnostics.push(d);
+    }
+    let results: Vec<(Option<Artifact>, Vec<Diagnostic>)> = plan
+        .formats
+        .par_iter()
+        .map(|&format| match format {
+            Format::Pdf => build_pdf(plan, shared, &edition, &typst_files),
+            Format::Epub => {
+                (None, vec![Diagnostic::warning("EPUB output is not available yet; only the PDF was built")])
+            }
+        })
+        .collect();
+    for (artifact, diags) in results {
+        outcome.artifacts.extend(artifact);
+        outcome.diagnostics.extend(diags);
+    }
+    outcome
+}
+
+/// Keep the configured families the font book has, warn about the others, and end each stack
+/// with typst's embedded fallback so text is never set in an unknown font.
+fn available_fonts(shared: &Shared, wanted: &FontStacks) -> (FontStacks, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut pick = |families: &[String], fallback: &str| {
+        let mut out: Vec<String> = Vec::new();
+        for family in families {
+            if shared.book().contains_family(&family.to_lowercase()) {
+                out.push(family.clone());
+            } else {
+                diags.push(
+                    Diagnostic::warning(format!("font family `{family}` is not available"))
+                        .in_file(crate::plan::CONFIG_FILE)
+                        .with_hint(format!("add its font files to fonts/; `{fallback}` is used instead")),
+                );
+            }
+        }
+        out.push(fallback.to_string());
+        out.dedup();
+        out
+    };
+    let fonts = FontStacks {
+        serif: pick(&wanted.serif, "Libertinus Serif"),
+        sans: pick(&wanted.sans, "Libertinus Serif"),
+        mono: pick(&wanted.mono, "DejaVu Sans Mono"),
+    };
+    (fonts, diags)
+}
+
+fn artifact_path(plan: &Plan, lang: &str, format: Format) -> PathBuf {
+    plan.out.join(format!("{}-{lang}.{}", plan.meta.slug, format.extension()))
+}
+
+fn build_pdf(
+    plan: &Plan,
+    shared: &Shared,
+    edition: &Edition,
+    files: &[TypstFile],
+) -> (Option<Artifact>, Vec<Diagnostic>) {
+    let settings = PdfSettings {
+        root: &plan.root,
+        ident: format!("{}-{}", plan.meta.slug, edition.lang),
+        date: edition.meta.date,
+        timestamp: plan.timestamp,
+    };
+    let (pdf, mut diags) = pdf::build(shared, &settings, files, &edition.chapters);
+    let Some(pdf) = pdf else { return (None, diags) };
+    let path = artifact_path(plan, &edition.lang, Format::Pdf);
+    if plan.write
+        && let Err(e) = output::write_atomic(&path, &pdf.bytes)
+    {
+        diags.push(Diagnostic::error(format!("{e:#}")).in_file(&path));
+        return (None, diags);
+    }
+    let artifact = Artifact {
+        path,
+        lang: edition.lang.clone(),
+        format: Format::Pdf,
+        bytes: pdf.bytes.len(),
+        pages: Some(pdf.pages),
+    };
+    (Some(artifact), diags)
+}
+
+/// Write the generated Typst of an edition as a self-contained project under `OUT/typst/LANG/`.
+fn emit_typst(plan: &Plan, edition: &Edition, files: &[TypstFile]) -> Result<(), Diagnostic> {
+    let dir = plan.out.join("typst").join(&edition.lang);
+    let fail = |e: anyhow::Error| Diagnostic::error(format!("{e:#}")).in_file(&dir);
+    let mut outputs: Vec<(String, Vec<u8>)> =
+        files.iter().map(|f| (f.path.clone(), f.text.clone().into_bytes())).collect();
+    outputs.push((TEMPLATE_PATH.to_string(), TEMPLATE.as_bytes().to_vec()));
+    // The main file also at the top, so `typst compile --root DIR DIR/main.typ` works as is.
+    outputs.push(("/main.typ".to_string(), files[0].text.clone().into_bytes()));
+    for chapter in &edition.chapters {
+        visit_inlines_of_blocks(&chapter.blocks, &mut |inline| {
+            if let Inline::Image { path, .. } = inline
+                && let Ok(bytes) = fs::read(plan.root.join(path))
+            {
+                outputs.push((format!("/{path}"), bytes));
+            }
+        });
+    }
+    for (path, bytes) in outputs {
+        output::write_atomic(&dir.join(path.trim_start_matches('/')), &bytes).map_err(fail)?;
+    }
+    Ok(())
+}

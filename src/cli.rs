@@ -1,0 +1,89 @@
+//! The command line, as clap derive shapes only. `plan` turns these into a checked plan.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Spotlight turns the Markdown chapters of a report into a typeset PDF and an EPUB 3.
+#[derive(Debug, Parser)]
+#[command(name = "spotlight", version = crate::VERSION_LINE, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every edition and format (or those selected).
+    Build(BuildArgs),
+    /// Validate everything a build would, write nothing.
+    Check(CheckArgs),
+    /// Compile a Typst file with Spotlight's embedded typst alone (for benchmarks: the floor).
+    #[command(hide = true)]
+    Typst(TypstArgs),
+}
+
+/// Options of the hidden `spotlight typst` command.
+#[derive(Debug, clap::Args)]
+pub struct TypstArgs {
+    /// The root folder the Typst file may read from.
+    #[arg(long)]
+    pub root: PathBuf,
+    /// The folder of fonts to use besides the embedded ones.
+    #[arg(long)]
+    pub font_dir: PathBuf,
+    /// The main file, as a path inside the root (e.g. `/main.typ`).
+    pub main: String,
+    /// Where to write the PDF.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// Options of `spotlight build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Where artifacts go (default: PROJECT/dist).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Build only this edition (repeatable).
+    #[arg(long = "lang", value_name = "CODE")]
+    pub langs: Vec<String>,
+    /// Build only this format (repeatable).
+    #[arg(long = "format", value_enum)]
+    pub formats: Vec<FormatArg>,
+    /// Also write intermediate sources (`typst`: the generated Typst under OUT/typst/LANG/).
+    #[arg(long, value_enum)]
+    pub emit: Vec<EmitArg>,
+}
+
+/// Options of `spotlight check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Check only this edition (repeatable).
+    #[arg(long = "lang", value_name = "CODE")]
+    pub langs: Vec<String>,
+}
+
+/// An output format on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Typeset PDF.
+    Pdf,
+    /// EPUB 3.
+    Epub,
+}
+
+/// An intermediate source to emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    /// The generated Typst sources.
+    Typst,
+}

@@ -1,0 +1,127 @@
+//! The serde shapes of `report.yaml` and of chapter front matter, and the one place that turns
+//! YAML text into them with errors that name file, line and column. Knows nothing of the CLI.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::diag::Diagnostic;
+
+/// The contents of `report.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Report title.
+    pub title: String,
+    /// Report subtitle.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// Slug for artifact names: lower-case letters, digits and hyphens.
+    pub slug: String,
+    /// Publication year.
+    pub year: i32,
+    /// The report's date, `YYYY-MM-DD`; fixes embedded dates unless `SOURCE_DATE_EPOCH` is set.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Source language (BCP 47), the folder under `chapters/` that translations follow.
+    pub language: String,
+    /// Editions to build, by language code; defaults to the source language alone.
+    #[serde(default)]
+    pub editions: Vec<String>,
+    /// Keywords for document metadata.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The publisher, for the colophon and metadata.
+    pub publisher: PublisherConfig,
+    /// Speaker names whose turns are questions.
+    #[serde(default)]
+    pub interviewers: Vec<String>,
+    /// Font families to use, first available wins; typst's embedded fonts are the last resort.
+    #[serde(default)]
+    pub fonts: FontsConfig,
+}
+
+/// The font stacks of `report.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FontsConfig {
+    /// Body text families.
+    #[serde(default)]
+    pub serif: Vec<String>,
+    /// Heading and label families.
+    #[serde(default)]
+    pub sans: Vec<String>,
+    /// Code families.
+    #[serde(default)]
+    pub mono: Vec<String>,
+}
+
+/// The publisher block of `report.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PublisherConfig {
+    /// Publisher name.
+    pub name: String,
+    /// Office or department.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// Postal address lines.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Contact lines (telephone, fax, web).
+    #[serde(default)]
+    pub contact: Vec<String>,
+}
+
+/// The YAML front matter a chapter may start with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrontMatter {
+    /// Overrides the chapter title taken from its first heading.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// Parse YAML text into `T`; errors name `file` and the line, shifted by `first_line - 1`.
+pub fn from_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|err| {
+        let mut diag = Diagnostic::error(yaml_message(&err)).in_file(file);
+        if let Some(loc) = err.location() {
+            diag = diag.at(loc.line() + first_line - 1, loc.column());
+        }
+        if err.to_string().contains("unknown field") {
+            diag = diag.with_hint("remove the field or check its spelling against the README");
+        }
+        diag
+    })
+}
+
+fn yaml_message(err: &serde_yaml::Error) -> String {
+    // serde_yaml appends " at line L column C" which the diagnostic location already says.
+    let text = err.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_syntax_error_names_line_and_column() {
+        let err = from_yaml::<FrontMatter>("title: [unclosed\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.file.as_deref(), Some(Path::new("a.md")));
+        assert!(err.line.unwrap() >= 2, "{err}");
+    }
+
+    #[test]
+    fn unknown_front_matter_field_is_an_error_with_hint() {
+        let err = from_yaml::<FrontMatter>("titel: x\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(err.message.contains("unknown field `titel`"), "{err}");
+        assert_eq!(err.line, Some(2));
+        assert!(err.hint.is_some());
+    }
+}

@@ -1,0 +1,615 @@
+//! Lowers one comrak tree into the owned model: exhaustive over `NodeValue`, raw HTML never passed
+//! through, images confined to the project, every problem a diagnostic with file and line.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
+
+use crate::config::{self, FrontMatter};
+use crate::diag::Diagnostic;
+use crate::model::{Align, Block, CalloutKind, Chapter, Footnote, Inline, LinkTarget, ListItem, Span, plain_text};
+
+/// Containers nested deeper than this are refused: no reader needs them, and it bounds recursion.
+pub const MAX_DEPTH: usize = 48;
+
+struct Lowerer<'t> {
+    root: &'t Path,
+    rel: &'t Path,
+    text: &'t str,
+    slug: String,
+    diags: Vec<Diagnostic>,
+    front: FrontMatter,
+    title: Option<Vec<Inline>>,
+    ids: HashSet<String>,
+    footnote_numbers: HashMap<String, usize>,
+    footnotes: BTreeMap<String, Footnote>,
+    depth: usize,
+    too_deep_reported: bool,
+}
+
+/// Lower a parsed chapter document into a `Chapter`.
+pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) -> (Option<Chapter>, Vec<Diagnostic>) {
+    let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut l = Lowerer {
+        root,
+        rel,
+        text,
+        slug: slug.clone(),
+        diags: Vec::new(),
+        front: FrontMatter::default(),
+        title: None,
+        ids: HashSet::new(),
+        footnote_numbers: HashMap::new(),
+        footnotes: BTreeMap::new(),
+        depth: 0,
+        too_deep_reported: false,
+    };
+    let mut blocks = Vec::new();
+    l.blocks_of(doc, &mut blocks);
+    let title = match (l.front.title.take(), l.title.take()) {
+        (Some(t), _) => Some(vec![Inline::Text(t)]),
+        (None, Some(t)) => Some(t),
+        (None, None) => None,
+    };
+    let Some(title) = title else {
+        l.diags.push(
+            Diagnostic::error("the chapter has no title")
+                .in_file(rel)
+                .at(1, 1)
+                .with_hint("start the chapter with a level-1 heading (`# Title`) or set `title:` in its front matter"),
+        );
+        return (None, l.diags);
+    };
+    let chapter = Chapter { source: rel.to_path_buf(), slug, title, blocks, footnotes: l.footnotes };
+    (Some(chapter), l.diags)
+}
+
+impl<'t> Lowerer<'t> {
+    fn span<'a>(&self, node: &'a AstNode<'a>) -> Span {
+        let pos = node.data().sourcepos.start;
+        let line = pos.line.max(1);
+        // comrak counts columns in bytes; editors count characters.
+        let column = self
+            .text
+            .lines()
+            .nth(line - 1)
+            .map(|l| l.get(..pos.column.saturating_sub(1)).map_or(pos.column, |p| p.chars().count() + 1))
+            .unwrap_or(pos.column.max(1));
+        Span { line, column }
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        let d = Diagnostic::error(message).in_file(self.rel).at(span.line, span.column).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        let d = Diagnostic::warning(message).in_file(self.rel).at(span.line, span.column).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    /// Lower the block children of `node` into `out`, guarding the nesting depth.
+    fn blocks_of<'a>(&mut self, node: &'a AstNode<'a>, out: &mut Vec<Block>) {
+        if self.depth >= MAX_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                let span = self.span(node);
+                self.error(
+                    span,
+                    format!("content is nested more than {MAX_DEPTH} levels deep"),
+                    "flatten the nested quotes or lists",
+                );
+            }
+            return;
+        }
+        self.depth += 1;
+        for child in node.children() {
+            self.block(child, out);
+        }
+        self.depth -= 1;
+    }
+
+    fn child_blocks<'a>(&mut self, node: &'a AstNode<'a>) -> Vec<Block> {
+        let mut out = Vec::new();
+        self.blocks_of(node, &mut out);
+        out
+    }
+
+    fn block<'a>(&mut self, node: &'a AstNode<'a>, out: &mut Vec<Block>) {
+        let span = self.span(node);
+        let value = node.data().value.clone();
+        match value {
+            NodeValue::Document
+            | NodeValue::Item(_)
+            | NodeValue::TaskItem(_)
+            | NodeValue::DescriptionItem(_)
+            | NodeValue::DescriptionTerm
+            | NodeValue::DescriptionDetails
+            | NodeValue::TableRow(_)
+            | NodeValue::TableCell
+            | NodeValue::Callout(_)
+            | NodeValue::CalloutTitle
+            | NodeValue::Subtext
+            | NodeValue::BlockDirective(_) => self.blocks_of(node, out),
+            NodeValue::FrontMatter(raw) => self.front_matter(&raw),
+            NodeValue::BlockQuote | NodeValue::MultilineBlockQuote(_) => {
+                let blocks = self.child_blocks(node);
+                out.push(Block::Quote { span, blocks });
+            }
+            NodeValue::Alert(alert) => {
+                let kind = match alert.alert_type {
+                    AlertType::Note => CalloutKind::Note,
+                    AlertType::Tip => CalloutKind::Tip,
+                    AlertType::Important => CalloutKind::Important,
+                    AlertType::Warning => CalloutKind::Warning,
+                    AlertType::Caution => CalloutKind::Caution,
+                };
+                let title = alert.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                let blocks = self.child_blocks(node);
+                out.push(Block::Callout { span, kind, title, blocks });
+            }
+            NodeValue::List(list) => {
+                let start = (list.list_type == ListType::Ordered).then_some(list.start);
+                let mut items = Vec::new();
+                for item in node.children() {
+                    let task = match &item.data().value {
+                        NodeValue::TaskItem(t) => Some(t.symbol.is_some()),
+                        _ => None,
+                    };
+                    let blocks = self.child_blocks(item);
+                    items.push(ListItem { task, blocks });
+                }
+                out.push(Block::List { span, start, tight: list.tight, items });
+            }
+            NodeValue::DescriptionList => {
+                let mut items = Vec::new();
+                for item in node.children() {
+                    let mut term = Vec::new();
+                    let mut details = Vec::new();
+                    for part in item.children() {
+                        if matches!(part.data().value, NodeValue::DescriptionTerm) {
+                            for b in self.child_blocks(part) {
+                                if let Block::Paragraph { content, .. } = b {
+                                    term.extend(content);
+                                }
+                            }
+                        } else {
+                            self.blocks_of(part, &mut details);
+                        }
+                    }
+                    items.push((term, details));
+                }
+                out.push(Block::Definitions { span, items });
+            }
+            NodeValue::CodeBlock(code) => {
+                let lang = code.info.split_whitespace().next().map(str::to_string);
+                out.push(Block::Code { span, lang, text: code.literal.clone() });
+            }
+            NodeValue::HtmlBlock(_) => {
+                self.warn(span, "raw HTML is not rendered", "write the content in Markdown; HTML blocks are dropped");
+            }
+            NodeValue::MultilineComment(_) => {}
+            NodeValue::Paragraph => {
+                let content = self.inlines_of(node);
+                out.push(paragraph_or_turn(span, content));
+            }
+            NodeValue::Heading(heading) => {
+                let content = self.inlines_of(node);
+                if heading.level == 1 && self.title.is_none() {
+                    self.title = Some(content);
+                    return;
+                }
+                let level = if heading.level == 1 {
+                    self.warn(
+                        span,
+                        "a chapter has one level-1 heading; this one is set as a section",
+                        "use `##` for sections",
+                    );
+                    2
+                } else {
+                    heading.level
+                };
+                let id = self.unique_id(&plain_text(&content));
+                out.push(Block::Heading { span, level, id, content });
+            }
+            NodeValue::ThematicBreak => out.push(Block::Rule { span }),
+            NodeValue::FootnoteDefinition(def) => {
+                let blocks = self.child_blocks(node);
+                let number = self.footnote_numbers.get(&def.name).copied().unwrap_or(self.footnote_numbers.len() + 1);
+                self.footnotes.insert(def.name.clone(), Footnote { number, span, blocks });
+            }
+            NodeValue::Table(table) => {
+                let aligns: Vec<Align> = table
+                    .alignments
+                    .iter()
+                    .map(|a| match a {
+                        TableAlignment::None => Align::Auto,
+                        TableAlignment::Left => Align::Left,
+                        TableAlignment::Center => Align::Center,
+                        TableAlignment::Right => Align::Right,
+                    })
+                    .collect();
+                let mut header = Vec::new();
+                let mut rows = Vec::new();
+                for row in node.children() {
+                    let is_header = matches!(row.data().value, NodeValue::TableRow(true));
+                    let mut cells: Vec<Vec<Inline>> = row.children().map(|cell| self.inlines_of(cell)).collect();
+                    cells.resize(aligns.len(), Vec::new());
+                    if is_header { header = cells } else { rows.push(cells) }
+                }
+                out.push(Block::Table { span, aligns, header, rows });
+            }
+            // Inline nodes directly under a block container: keep their text as a paragraph.
+            NodeValue::Text(_)
+            | NodeValue::SoftBreak
+            | NodeValue::LineBreak
+            | NodeValue::Code(_)
+            | NodeValue::HtmlInline(_)
+            | NodeValue::Raw(_)
+            | NodeValue::Emph
+            | NodeValue::Strong
+            | NodeValue::Strikethrough
+            | NodeValue::Highlight
+            | NodeValue::Insert
+            | NodeValue::Superscript
+            | NodeValue::Link(_)
+            | NodeValue::Image(_)
+            | NodeValue::FootnoteReference(_)
+            | NodeValue::Math(_)
+            | NodeValue::Escaped
+            | NodeValue::WikiLink(_)
+            | NodeValue::Underline
+            | NodeValue::Subscript
+            | NodeValue::SpoileredText
+            | NodeValue::EscapedTag(_)
+            | NodeValue::CommentInline(_) => {
+                let mut content = Vec::new();
+                self.inline(node, &mut content);
+                if !content.is_empty() {
+                    out.push(Block::Paragraph { span, content });
+                }
+            }
+        }
+    }
+
+    fn inlines_of<'a>(&mut self, node: &'a AstNode<'a>) -> Vec<Inline> {
+        let mut out = Vec::new();
+        if self.depth >= MAX_DEPTH {
+            let span = self.span(node);
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                self.error(
+                    span,
+                    format!("content is nested more than {MAX_DEPTH} levels deep"),
+                    "simplify the nested emphasis or links",
+                );
+            }
+            return out;
+        }
+        self.depth += 1;
+        for child in node.children() {
+            self.inline(child, &mut out);
+        }
+        self.depth -= 1;
+        out
+    }
+
+    fn inline<'a>(&mut self, node: &'a AstNode<'a>, out: &mut Vec<Inline>) {
+        let span = self.span(node);
+        let value = node.data().value.clone();
+        match value {
+            NodeValue::Text(text) => push_text(out, &text),
+            NodeValue::Raw(text) => push_text(out, &text),
+            NodeValue::EscapedTag(tag) => push_text(out, tag),
+            NodeValue::SoftBreak => out.push(Inline::SoftBreak),
+            NodeValue::LineBreak => out.push(Inline::LineBreak),
+            NodeValue::Code(code) => out.push(Inline::Code(code.literal.clone())),
+            NodeValue::Math(math) => out.push(Inline::Code(math.literal.clone())),
+            NodeValue::HtmlInline(raw) => {
+                if is_html_markup(&raw) {
+                    self.warn(
+                        span,
+                        "raw HTML is not rendered",
+                        "write the content in Markdown; HTML tags are dropped, their text is kept",
+                    );
+                } else {
+                    // Not an element a writer would mean as HTML (`<label>`, `<T>`): it is text.
+                    push_text(out, &raw);
+                }
+            }
+            NodeValue::CommentInline(_) => {}
+            NodeValue::Emph | NodeValue::Underline | NodeValue::Insert => out.push(Inline::Emph(self.inlines_of(node))),
+            NodeValue::Strong | NodeValue::Highlight => out.push(Inline::Strong(self.inlines_of(node))),
+            NodeValue::Strikethrough => out.push(Inline::Strike(self.inlines_of(node))),
+            NodeValue::Superscript => out.push(Inline::Sup(self.inlines_of(node))),
+            NodeValue::Subscript => out.push(Inline::Sub(self.inlines_of(node))),
+            NodeValue::Link(link) => {
+                let content = self.inlines_of(node);
+                match self.link_target(&link.url, span) {
+                    Some(target) => out.push(Inline::Link { span, target, content }),
+                    None => out.extend(content),
+                }
+            }
+            NodeValue::Image(link) => {
+                let alt = plain_text(&self.inlines_of(node));
+                if let Some(path) = self.image_path(&link.url, span) {
+                    out.push(Inline::Image { span, path, alt });
+                }
+            }
+            NodeValue::FootnoteReference(r) => {
+                let next = self.footnote_numbers.len() + 1;
+                self.footnote_numbers.entry(r.name.clone()).or_insert(next);
+                out.push(Inline::FootnoteRef { span, label: r.name.clone() });
+            }
+            // Blocks inside inline context do not occur in comrak trees; keep their text if they do.
+            NodeValue::Document
+            | NodeValue::FrontMatter(_)
+            | NodeValue::BlockQuote
+            | NodeValue::List(_)
+            | NodeValue::Item(_)
+            | NodeValue::DescriptionList
+            | NodeValue::DescriptionItem(_)
+            | NodeValue::DescriptionTerm
+            | NodeValue::DescriptionDetails
+            | NodeValue::CodeBlock(_)
+            | NodeValue::HtmlBlock(_)
+            | NodeValue::Paragraph
+            | NodeValue::Heading(_)
+            | NodeValue::ThematicBreak
+            | NodeValue::FootnoteDefinition(_)
+            | NodeValue::Table(_)
+            | NodeValue::TableRow(_)
+            | NodeValue::TableCell
+            | NodeValue::TaskItem(_)
+            | NodeValue::MultilineBlockQuote(_)
+            | NodeValue::Escaped
+            | NodeValue::WikiLink(_)
+            | NodeValue::SpoileredText
+            | NodeValue::Alert(_)
+            | NodeValue::Callout(_)
+            | NodeValue::CalloutTitle
+            | NodeValue::Subtext
+            | NodeValue::BlockDirective(_)
+            | NodeValue::MultilineComment(_) => out.extend(self.inlines_of(node)),
+        }
+    }
+
+    fn front_matter(&mut self, raw: &str) {
+        // The delimiters are part of `raw`; the YAML starts on the line after the opening `---`.
+        let body: Vec<&str> = raw.lines().filter(|l| l.trim_end() != "---").collect();
+        let yaml = body.join("\n");
+        match config::from_yaml::<Option<FrontMatter>>(&yaml, self.rel, 2) {
+            Ok(front) => self.front = front.unwrap_or_default(),
+            Err(d) => self.diags.push(d),
+        }
+    }
+
+    fn unique_id(&mut self, text: &str) -> String {
+        let base = super::anchor_id(text);
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn link_target(&mut self, url: &str, span: Span) -> Option<LinkTarget> {
+        let url = url.trim();
+        let lower = url.to_ascii_lowercase();
+        if ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s)) {
+            return Some(LinkTarget::External(url.to_string()));
+        }
+        if let Some(anchor) = url.strip_prefix('#') {
+            return Some(LinkTarget::Internal { chapter: self.slug.clone(), anchor: percent_decode(anchor) });
+        }
+        if has_scheme(url) {
+            self.warn(
+                span,
+                format!("link target `{url}` is not allowed; the link text is kept"),
+                "link to http, https or mailto addresses, or to another chapter's .md file",
+            );
+            return None;
+        }
+        let (path, anchor) = url.split_once('#').unwrap_or((url, ""));
+        let path = path.strip_prefix("./").unwrap_or(path);
+        match path.strip_suffix(".md") {
+            Some(stem) if !stem.contains('/') && !stem.is_empty() => {
+                Some(LinkTarget::Internal { chapter: percent_decode(stem), anchor: percent_decode(anchor) })
+            }
+            _ => {
+                self.warn(
+                    span,
+                    format!("link target `{url}` is not a chapter of this edition; the link text is kept"),
+                    "link to a chapter file in the same folder, e.g. `03-pandemic.md#section`",
+                );
+                None
+            }
+        }
+    }
+
+    fn image_path(&mut self, url: &str, span: Span) -> Option<String> {
+        let url = percent_decode(url.trim());
+        let fail = |l: &mut Self, message: String, hint: &str| {
+            l.error(span, message, hint);
+            None
+        };
+        if has_scheme(&url) {
+            return fail(
+                self,
+                format!("image `{url}` is not a file in the project"),
+                "copy the image into the project and refer to it by a relative path",
+            );
+        }
+        if url.starts_with('/') || url.starts_with('\\') {
+            return fail(
+                self,
+                format!("image path `{url}` is absolute"),
+                "write the path relative to the chapter file",
+            );
+        }
+        let dir = self.rel.parent().unwrap_or(Path::new(""));
+        let Some(joined) = normalize(&dir.join(&url)) else {
+            return fail(
+                self,
+                format!("image `{url}` lies outside the project"),
+                "keep images inside the project folder",
+            );
+        };
+        let full = self.root.join(&joined);
+        match full.canonicalize() {
+            Err(_) => {
+                fail(self, format!("image not found: `{url}`"), &format!("expected the file at {}", joined.display()))
+            }
+            Ok(real) if !real.starts_with(self.root) => fail(
+                self,
+                format!("image `{url}` points outside the project"),
+                "replace the symbolic link by the file itself",
+            ),
+            Ok(real) if !real.is_file() => fail(self, format!("image `{url}` is not a file"), "point to an image file"),
+            Ok(_) => Some(joined.to_string_lossy().replace('\\', "/")),
+        }
+    }
+}
+
+fn paragraph_or_turn(span: Span, mut content: Vec<Inline>) -> Block {
+    let speaker = match content.first() {
+        Some(Inline::Strong(inner)) => {
+            let name = plain_text(inner);
+            let name = name.trim();
+            if let Some(stripped) = name.strip_suffix(':') {
+                Some((stripped.trim().to_string(), false))
+            } else if matches!(content.get(1), Some(Inline::Text(t)) if t.starts_with(':')) {
+                Some((name.to_string(), true))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    match speaker {
+        Some((speaker, colon_outside)) if !speaker.is_empty() && speaker.chars().count() <= 80 => {
+            content.remove(0);
+            if let Some(Inline::Text(t)) = content.first_mut() {
+                let rest = if colon_outside { &t[1..] } else { t.as_str() };
+                *t = rest.trim_start().to_string();
+                if t.is_empty() {
+                    content.remove(0);
+                }
+            }
+            Block::Turn { span, speaker, content }
+        }
+        _ => Block::Paragraph { span, content },
+    }
+}
+
+/// Elements and constructs that mean HTML markup; other `<name>` forms are kept as text.
+const HTML_ELEMENTS: &[&str] = &[
+    "a", "abbr", "audio", "b", "base", "bdi", "bdo", "big", "blink", "br", "button", "canvas", "center", "cite",
+    "code", "data", "del", "dfn", "div", "em", "embed", "font", "form", "frame", "i", "iframe", "img", "input", "ins",
+    "kbd", "link", "map", "mark", "marquee", "math", "meta", "meter", "noscript", "object", "output", "p", "picture",
+    "q", "s", "samp", "script", "select", "small", "source", "span", "strike", "strong", "style", "sub", "sup", "svg",
+    "template", "textarea", "time", "tt", "u", "var", "video", "wbr",
+];
+
+fn is_html_markup(raw: &str) -> bool {
+    let inner = raw.trim_start_matches('<').trim_start_matches('/');
+    if raw.starts_with("<!") || raw.starts_with("<?") || inner.contains('=') {
+        return true;
+    }
+    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+fn push_text(out: &mut Vec<Inline>, text: &str) {
+    if let Some(Inline::Text(last)) = out.last_mut() {
+        last.push_str(text);
+    } else {
+        out.push(Inline::Text(text.to_string()));
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
+}
+
+/// Resolve `.` and `..` lexically; `None` if the path climbs above its start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for comp in path.components() {
+        match comp {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_refuses_climbing_out() {
+        assert_eq!(normalize(Path::new("chapters/en/../img/a.png")), Some(PathBuf::from("chapters/img/a.png")));
+        assert_eq!(normalize(Path::new("chapters/../../etc/passwd")), None);
+    }
+
+    #[test]
+    fn schemes_are_recognised() {
+        assert!(has_scheme("javascript:alert(1)"));
+        assert!(has_scheme("file:///etc/passwd"));
+        assert!(!has_scheme("img/a.png"));
+    }
+
+    #[test]
+    fn html_elements_are_markup_other_tags_are_text() {
+        assert!(is_html_markup("<span onclick=\"x()\">"));
+        assert!(is_html_markup("</SCRIPT>"));
+        assert!(is_html_markup("<!-- comment -->"));
+        assert!(is_html_markup("<foo bar=1>"));
+        assert!(!is_html_markup("<label>"));
+        assert!(!is_html_markup("<T>"));
+    }
+
+    #[test]
+    fn percent_decoding_handles_escapes_and_stray_percent() {
+        assert_eq!(percent_decode("my%20image.png"), "my image.png");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%e2%82%ac"), "€");
+    }
+}

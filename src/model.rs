@@ -1,0 +1,303 @@
+//! The owned document model every renderer reads: Edition > Chapter > Block > Inline.
+//! It knows no external crate types, is `Send + Sync`, and carries Markdown positions (`Span`)
+//! so that any later stage can name the file and line a problem came from.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A position in a Markdown file (one-based line and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// One-based line.
+    pub line: usize,
+    /// One-based column.
+    pub column: usize,
+}
+
+/// One language edition of the report, ready to render.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    /// BCP 47 language code, e.g. `en`.
+    pub lang: String,
+    /// The report's metadata as this edition shows it.
+    pub meta: Meta,
+    /// The chapters in reading order.
+    pub chapters: Vec<Chapter>,
+}
+
+/// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// Report title.
+    pub title: String,
+    /// Report subtitle.
+    pub subtitle: Option<String>,
+    /// Slug used in artifact names.
+    pub slug: String,
+    /// Publication year.
+    pub year: i32,
+    /// The report's date (year, month, day).
+    pub date: (i32, u8, u8),
+    /// Keywords for the document metadata.
+    pub keywords: Vec<String>,
+    /// The publisher, for the colophon.
+    pub publisher: Publisher,
+    /// Speaker names whose turns are questions.
+    pub interviewers: Vec<String>,
+    /// Font families per role, most preferred first.
+    pub fonts: FontStacks,
+}
+
+/// Font families per typographic role, most preferred first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FontStacks {
+    /// Body text.
+    pub serif: Vec<String>,
+    /// Headings, speaker names, labels.
+    pub sans: Vec<String>,
+    /// Code.
+    pub mono: Vec<String>,
+}
+
+/// The publisher's name and address.
+#[derive(Debug, Clone, Default)]
+pub struct Publisher {
+    /// Publisher name.
+    pub name: String,
+    /// Office or department.
+    pub office: Option<String>,
+    /// Postal address, one line each.
+    pub address: Vec<String>,
+    /// Telephone numbers or other contact lines.
+    pub contact: Vec<String>,
+}
+
+/// One chapter: a Markdown file lowered to blocks.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The Markdown file, relative to the project root.
+    pub source: PathBuf,
+    /// File stem, unique within the edition; used for anchors and output file names.
+    pub slug: String,
+    /// The chapter title (front matter override or first level-1 heading).
+    pub title: Vec<Inline>,
+    /// Body blocks, the title heading excluded.
+    pub blocks: Vec<Block>,
+    /// Footnote bodies by label, referenced from `Inline::FootnoteRef`.
+    pub footnotes: BTreeMap<String, Footnote>,
+}
+
+/// A footnote definition.
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    /// One-based number in order of first reference within the chapter.
+    pub number: usize,
+    /// Where the definition starts.
+    pub span: Span,
+    /// The note's content.
+    pub blocks: Vec<Block>,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given.
+    Auto,
+    /// Left aligned.
+    Left,
+    /// Centred.
+    Center,
+    /// Right aligned.
+    Right,
+}
+
+/// The kind of a highlighted box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// A note (`[!NOTE]`).
+    Note,
+    /// A tip (`[!TIP]`).
+    Tip,
+    /// Important information (`[!IMPORTANT]`).
+    Important,
+    /// A warning (`[!WARNING]`).
+    Warning,
+    /// A caution (`[!CAUTION]`).
+    Caution,
+}
+
+impl CalloutKind {
+    /// Name the kind in lower case, as the template and CSS know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Tip => "tip",
+            Self::Important => "important",
+            Self::Warning => "warning",
+            Self::Caution => "caution",
+        }
+    }
+}
+
+/// One item of a list.
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    /// `Some(checked)` for a task list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A paragraph.
+    Paragraph { span: Span, content: Vec<Inline> },
+    /// A section heading (level 2 and deeper; level 1 is the chapter title).
+    Heading { span: Span, level: u8, id: String, content: Vec<Inline> },
+    /// An interview turn: a paragraph opening with a bold speaker name and a colon.
+    Turn { span: Span, speaker: String, content: Vec<Inline> },
+    /// A block quotation.
+    Quote { span: Span, blocks: Vec<Block> },
+    /// A highlighted box.
+    Callout { span: Span, kind: CalloutKind, title: Option<String>, blocks: Vec<Block> },
+    /// A bulleted or numbered list; `start` is `Some(n)` for numbered lists.
+    List { span: Span, start: Option<usize>, tight: bool, items: Vec<ListItem> },
+    /// A definition list: terms with their details.
+    Definitions { span: Span, items: Vec<(Vec<Inline>, Vec<Block>)> },
+    /// Preformatted code.
+    Code { span: Span, lang: Option<String>, text: String },
+    /// A table; every row has `aligns.len()` cells.
+    Table { span: Span, aligns: Vec<Align>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    /// A thematic break.
+    Rule { span: Span },
+}
+
+impl Block {
+    /// Return where the block starts in its Markdown file.
+    pub fn span(&self) -> Span {
+        match self {
+            Block::Paragraph { span, .. }
+            | Block::Heading { span, .. }
+            | Block::Turn { span, .. }
+            | Block::Quote { span, .. }
+            | Block::Callout { span, .. }
+            | Block::List { span, .. }
+            | Block::Definitions { span, .. }
+            | Block::Code { span, .. }
+            | Block::Table { span, .. }
+            | Block::Rule { span } => *span,
+        }
+    }
+}
+
+/// An inline element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text (never contains markup).
+    Text(String),
+    /// Emphasis.
+    Emph(Vec<Inline>),
+    /// Strong emphasis.
+    Strong(Vec<Inline>),
+    /// Struck-through text.
+    Strike(Vec<Inline>),
+    /// Superscript.
+    Sup(Vec<Inline>),
+    /// Subscript.
+    Sub(Vec<Inline>),
+    /// Inline code.
+    Code(String),
+    /// A hyperlink: external URL, or an internal target resolved by the renderers.
+    Link { span: Span, target: LinkTarget, content: Vec<Inline> },
+    /// An image; `path` is relative to the project root and known to exist inside it.
+    Image { span: Span, path: String, alt: String },
+    /// A reference to a footnote of the same chapter, by label.
+    FootnoteRef { span: Span, label: String },
+    /// A forced line break.
+    LineBreak,
+    /// A line break in the source, rendered as a space.
+    SoftBreak,
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An external URL (http, https, mailto).
+    External(String),
+    /// An anchor in a chapter of the same edition: chapter slug and anchor id (empty for the start).
+    Internal { chapter: String, anchor: String },
+}
+
+/// Concatenate the plain text of inlines (for titles in metadata, alt text, bookmarks).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    collect_text(inlines, &mut out);
+    out
+}
+
+fn collect_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                collect_text(c, out)
+            }
+            Inline::Link { content, .. } => collect_text(content, out),
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::FootnoteRef { .. } => {}
+            Inline::LineBreak | Inline::SoftBreak => out.push(' '),
+        }
+    }
+}
+
+/// Call `f` on every block, depth first.
+pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } => visit_blocks(blocks, f),
+            Block::List { items, .. } => items.iter().for_each(|i| visit_blocks(&i.blocks, f)),
+            Block::Definitions { items, .. } => items.iter().for_each(|(_, d)| visit_blocks(d, f)),
+            Block::Paragraph { .. }
+            | Block::Heading { .. }
+            | Block::Turn { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// Call `f` on every inline of the blocks, depth first.
+pub fn visit_inlines_of_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Inline)) {
+    visit_blocks(blocks, &mut |block| match block {
+        Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
+            visit_inlines(content, f)
+        }
+        Block::Definitions { items, .. } => items.iter().for_each(|(t, _)| visit_inlines(t, f)),
+        Block::Table { header, rows, .. } => {
+            header.iter().chain(rows.iter().flatten()).for_each(|cell| visit_inlines(cell, f))
+        }
+        Block::Quote { .. } | Block::Callout { .. } | Block::List { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+    });
+}
+
+/// Call `f` on every inline, depth first.
+pub fn visit_inlines<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) {
+    for inline in inlines {
+        f(inline);
+        match inline {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                visit_inlines(c, f)
+            }
+            Inline::Link { content, .. } => visit_inlines(content, f),
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image { .. }
+            | Inline::FootnoteRef { .. }
+            | Inline::LineBreak
+            | Inline::SoftBreak => {}
+        }
+    }
+}

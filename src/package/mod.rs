@@ -1,0 +1,5 @@
+//! Packaging: turning rendered sources into finished artifacts (PDF through embedded typst, EPUB
+//! as a zip). Nothing here reads Markdown or writes to the output folder.
+
+pub mod pdf;
+pub mod world;

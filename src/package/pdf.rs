@@ -1,0 +1,112 @@
+//! Compiles the generated Typst of one edition and exports the PDF: compile options and export
+//! options in one function, typst diagnostics mapped back to Markdown files and lines.
+
+use std::path::Path;
+
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::FileId;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diag::{Diagnostic, line_col};
+use crate::model::Chapter;
+use crate::package::world::{DocWorld, Shared};
+use crate::render::typst::{MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
+
+/// A finished PDF and what typst warned about.
+pub struct PdfOutput {
+    /// The PDF bytes.
+    pub bytes: Vec<u8>,
+    /// The number of pages.
+    pub pages: usize,
+}
+
+/// Everything the PDF export needs beyond the sources.
+pub struct PdfSettings<'a> {
+    /// The project root (images are read from it).
+    pub root: &'a Path,
+    /// A stable document identifier, e.g. `imrf-spotlight-en`.
+    pub ident: String,
+    /// The date `today` returns inside typst.
+    pub date: (i32, u8, u8),
+    /// The PDF timestamp: year, month, day, hour, minute, second (UTC).
+    pub timestamp: (i32, u8, u8, u8, u8, u8),
+}
+
+/// Compile `files` (main file first) and export a PDF; diagnostics are mapped to the chapters.
+pub fn build(
+    shared: &Shared,
+    settings: &PdfSettings,
+    files: &[TypstFile],
+    chapters: &[Chapter],
+) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    let world = DocWorld::new(shared, settings.root, MAIN_PATH, &sources, settings.date);
+    export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
+}
+
+/// Compile a Typst file that lies under `settings.root` (path like `/main.typ`) and export it.
+pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let world = DocWorld::new(shared, settings.root, main, &[], settings.date);
+    export(&world, settings, &|d| map_diagnostic(&world, d, &[], &[]))
+}
+
+fn export(
+    world: &DocWorld,
+    settings: &PdfSettings,
+    map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
+) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let warned = typst::compile::<PagedDocument>(world);
+    let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
+    let doc = match warned.output {
+        Ok(doc) => doc,
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            return (None, diags);
+        }
+    };
+    let (y, mo, d, h, mi, s) = settings.timestamp;
+    let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
+    let options = PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, ..PdfOptions::default() };
+    match typst_pdf::pdf(&doc, &options) {
+        Ok(bytes) => (Some(PdfOutput { bytes, pages: doc.pages().len() }), diags),
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            (None, diags)
+        }
+    }
+}
+
+/// Translate a typst diagnostic into ours, pointing at the Markdown a generated line came from.
+fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile], chapters: &[Chapter]) -> Diagnostic {
+    let mut out = match diag.severity {
+        TypstSeverity::Error => Diagnostic::error(diag.message.to_string()),
+        TypstSeverity::Warning => Diagnostic::warning(diag.message.to_string()),
+    };
+    // typst's hints about typst-cli flags (`--root`, `--features`) mean nothing to Spotlight users.
+    let hints: Vec<String> =
+        diag.hints.iter().map(|h| h.v.to_string()).filter(|h| !h.contains("--") && !h.contains("typst-cli")).collect();
+    if !hints.is_empty() {
+        out = out.with_hint(hints.join("; "));
+    }
+    let id: Option<FileId> = diag.span.id();
+    let (Some(id), Some(range)) = (id, world.range(diag.span)) else {
+        return out;
+    };
+    let vpath = id.vpath().get_with_slash().to_string();
+    if let Some(file) = files.iter().find(|f| f.path == vpath) {
+        if let (Some(index), Some(span)) = (file.chapter, file.markdown_span(range.start)) {
+            return out.in_file(&chapters[index].source).at(span.line, span.column);
+        }
+        let (line, col) = line_col(&file.text, range.start);
+        return out.in_file(format!("(generated) {vpath}")).at(line, col);
+    }
+    if vpath == TEMPLATE_PATH {
+        let (line, col) = line_col(TEMPLATE, range.start);
+        return out.in_file("(template) src/render/report.typ").at(line, col);
+    }
+    out.in_file(vpath.trim_start_matches('/'))
+}

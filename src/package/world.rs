@@ -1,0 +1,136 @@
+//! The typst `World` Spotlight compiles in: one shared base (standard library and fonts, loaded
+//! once per process) and a cheap per-edition world serving the generated sources from memory and
+//! project files from disk, confined to the project root (no `..`, no symlink escape, no packages).
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::files::{FileLoader, FileStore};
+use typst_kit::fonts::FontStore;
+
+/// What every world of a process shares: the standard library and the fonts.
+pub struct Shared {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+}
+
+impl Shared {
+    /// Load the fonts of `font_dir` (if it exists) and typst's embedded fonts as fallbacks.
+    pub fn load(font_dir: &Path) -> Self {
+        let mut fonts = FontStore::new();
+        if font_dir.is_dir() {
+            fonts.extend(typst_kit::fonts::scan(font_dir));
+        }
+        fonts.extend(typst_kit::fonts::embedded());
+        Self { library: LazyHash::new(Library::builder().build()), fonts }
+    }
+
+    /// Return the font book listing every font this process can use.
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    /// Return the font at `index` of the book.
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+}
+
+/// Make the file id of a virtual project path such as `/chapters/en/01-a.typ`.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("generated virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Serves in-memory sources first, then files under the project root.
+struct Loader {
+    root: PathBuf,
+    memory: HashMap<FileId, Bytes>,
+}
+
+impl FileLoader for Loader {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(bytes) = self.memory.get(&id) {
+            return Ok(bytes.clone());
+        }
+        if !matches!(id.root(), VirtualRoot::Project) {
+            return Err(FileError::Other(Some("packages are not available in Spotlight builds".into())));
+        }
+        let path = id.vpath().realize(&self.root)?;
+        let real = fs::canonicalize(&path).map_err(|e| FileError::from_io(e, &path))?;
+        // The lexical check above cannot see symbolic links; the canonical path can.
+        if !real.starts_with(&self.root) {
+            return Err(FileError::AccessDenied);
+        }
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+/// A world for one document: shared base plus its own sources and file cache.
+pub struct DocWorld<'s> {
+    shared: &'s Shared,
+    main: FileId,
+    files: FileStore<Loader>,
+    today: Datetime,
+}
+
+impl<'s> DocWorld<'s> {
+    /// Create a world whose main file is `main`, with `sources` (virtual path, text) held in memory.
+    pub fn new(
+        shared: &'s Shared,
+        root: &Path,
+        main: &str,
+        sources: &[(String, String)],
+        today: (i32, u8, u8),
+    ) -> Self {
+        let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
+        let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        Self {
+            shared,
+            main: file_id(main),
+            files: FileStore::new(Loader { root, memory }),
+            today: Datetime::from_ymd(today.0, today.1, today.2).expect("dates are checked in plan"),
+        }
+    }
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.shared.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        // Never the wall clock: builds must be reproducible.
+        Some(self.today)
+    }
+}

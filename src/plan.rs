@@ -1,0 +1,299 @@
+//! Turns the command line and `report.yaml` into one checked `Plan`: which editions, which chapter
+//! files, which formats, where the output goes. Every path is checked here; raw `Cli` and `Config`
+//! never travel further. Reads the project's folders, writes nothing.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg};
+use crate::config::{self, Config};
+use crate::diag::Diagnostic;
+use crate::model::{FontStacks, Meta, Publisher};
+
+/// The name of the configuration file at the project root.
+pub const CONFIG_FILE: &str = "report.yaml";
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// Typeset PDF.
+    Pdf,
+    /// EPUB 3.
+    Epub,
+}
+
+impl Format {
+    /// Return the file extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Epub => "epub",
+        }
+    }
+}
+
+/// A checked build: everything later stages need, nothing they must validate again.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The project root, canonicalized.
+    pub root: PathBuf,
+    /// Output folder (not necessarily existing yet).
+    pub out: PathBuf,
+    /// Metadata shared by every edition.
+    pub meta: Meta,
+    /// Editions to build, in configuration order.
+    pub editions: Vec<EditionPlan>,
+    /// Formats to build.
+    pub formats: Vec<Format>,
+    /// Whether to write the generated Typst sources too.
+    pub emit_typst: bool,
+    /// Whether to write anything at all (`false` for `check`).
+    pub write: bool,
+    /// The moment embedded in artifacts (UTC): `SOURCE_DATE_EPOCH`, else the report's date at midnight.
+    pub timestamp: (i32, u8, u8, u8, u8, u8),
+}
+
+/// One edition's files.
+#[derive(Debug, Clone)]
+pub struct EditionPlan {
+    /// BCP 47 language code.
+    pub lang: String,
+    /// Chapter files relative to the root, in reading order.
+    pub chapters: Vec<PathBuf>,
+}
+
+/// Build the plan for `spotlight build`.
+pub fn for_build(args: &BuildArgs) -> Result<Plan, Diagnostic> {
+    let mut plan = load(&args.project, &args.langs)?;
+    plan.out = match &args.out {
+        Some(out) => out.clone(),
+        None => plan.root.join("dist"),
+    };
+    if !args.formats.is_empty() {
+        plan.formats = args
+            .formats
+            .iter()
+            .map(|f| match f {
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::Epub => Format::Epub,
+            })
+            .collect();
+        plan.formats.sort();
+        plan.formats.dedup();
+    }
+    plan.emit_typst = args.emit.contains(&EmitArg::Typst);
+    plan.write = true;
+    Ok(plan)
+}
+
+/// Build the plan for `spotlight check`: the same checks, nothing written.
+pub fn for_check(args: &CheckArgs) -> Result<Plan, Diagnostic> {
+    load(&args.project, &args.langs)
+}
+
+/// Load `report.yaml` under `project` and list the chapter files of the selected editions.
+pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
+    let root = fs::canonicalize(project).map_err(|e| {
+        Diagnostic::error(format!("cannot open the project folder: {e}"))
+            .in_file(project)
+            .with_hint("pass the folder that holds report.yaml with --project")
+    })?;
+    let config_path = root.join(CONFIG_FILE);
+    let bytes = fs::read(&config_path).map_err(|e| {
+        Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+            .in_file(CONFIG_FILE)
+            .with_hint("run spotlight in the project folder or pass --project DIR")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!("{CONFIG_FILE} is not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
+            .in_file(CONFIG_FILE)
+            .with_hint("save the file as UTF-8")
+    })?;
+    let config: Config = config::from_yaml(&text, Path::new(CONFIG_FILE), 1)?;
+    let mut meta = meta_from(&config, &text)?;
+    let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let seconds: i64 = value.trim().parse().map_err(|_| {
+                Diagnostic::error(format!("SOURCE_DATE_EPOCH is not a number of seconds: `{value}`"))
+                    .with_hint("set it to a Unix timestamp, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+            })?;
+            let t = from_unix(seconds);
+            meta.date = (t.0, t.1, t.2);
+            t
+        }
+        Err(_) => (meta.date.0, meta.date.1, meta.date.2, 0, 0, 0),
+    };
+
+    let mut edition_langs =
+        if config.editions.is_empty() { vec![config.language.clone()] } else { config.editions.clone() };
+    if !langs.is_empty() {
+        for lang in langs {
+            if !edition_langs.contains(lang) {
+                return Err(Diagnostic::error(format!("no edition `{lang}` in {CONFIG_FILE}"))
+                    .with_hint(format!("known editions: {}", edition_langs.join(", "))));
+            }
+        }
+        edition_langs.retain(|l| langs.contains(l));
+    }
+    let editions = edition_langs
+        .into_iter()
+        .map(|lang| {
+            let chapters = list_chapters(&root, &lang)?;
+            Ok(EditionPlan { lang, chapters })
+        })
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
+
+    Ok(Plan {
+        out: root.join("dist"),
+        root,
+        meta,
+        editions,
+        formats: vec![Format::Pdf, Format::Epub],
+        emit_typst: false,
+        write: false,
+        timestamp,
+    })
+}
+
+fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
+    let locate = |key: &str| {
+        let line = text.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+        Diagnostic::error(String::new()).in_file(CONFIG_FILE).at(line, 1)
+    };
+    if config.slug.is_empty() || !config.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        let mut d = locate("slug");
+        d.message = format!("invalid slug `{}`", config.slug);
+        return Err(d.with_hint("use lower-case letters, digits and hyphens, e.g. `imrf-spotlight`"));
+    }
+    let date = match &config.date {
+        Some(date) => parse_date(date).ok_or_else(|| {
+            let mut d = locate("date");
+            d.message = format!("invalid date `{date}`");
+            d.with_hint("write the date as YYYY-MM-DD, e.g. 2022-04-01")
+        })?,
+        None => (config.year, 1, 1),
+    };
+    Ok(Meta {
+        title: config.title.clone(),
+        subtitle: config.subtitle.clone(),
+        slug: config.slug.clone(),
+        year: config.year,
+        date,
+        keywords: config.keywords.clone(),
+        publisher: Publisher {
+            name: config.publisher.name.clone(),
+            office: config.publisher.office.clone(),
+            address: config.publisher.address.clone(),
+            contact: config.publisher.contact.clone(),
+        },
+        interviewers: config.interviewers.clone(),
+        fonts: FontStacks {
+            serif: or_default(&config.fonts.serif, "Noto Serif"),
+            sans: or_default(&config.fonts.sans, "Noto Sans"),
+            mono: or_default(&config.fonts.mono, "DejaVu Sans Mono"),
+        },
+    })
+}
+
+fn or_default(families: &[String], default: &str) -> Vec<String> {
+    if families.is_empty() { vec![default.to_string()] } else { families.to_vec() }
+}
+
+/// Parse `YYYY-MM-DD` into its parts, checking month and day ranges.
+pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Convert Unix seconds to a UTC date and time (proleptic Gregorian calendar).
+pub fn from_unix(seconds: i64) -> (i32, u8, u8, u8, u8, u8) {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
+}
+
+/// List `chapters/<lang>/NN-*.md` in order of their numeric prefix; other files are not chapters.
+fn list_chapters(root: &Path, lang: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    let rel_dir = Path::new("chapters").join(lang);
+    let entries = fs::read_dir(root.join(&rel_dir)).map_err(|e| {
+        Diagnostic::error(format!("cannot read the chapters of edition `{lang}`: {e}"))
+            .in_file(&rel_dir)
+            .with_hint(format!("create {}/ with Markdown files named like 01-introduction.md", rel_dir.display()))
+    })?;
+    let mut by_number: BTreeMap<u32, PathBuf> = BTreeMap::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", rel_dir.display())))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(number) = chapter_number(&name) else { continue };
+        let rel = rel_dir.join(&name);
+        if let Some(previous) = by_number.insert(number, rel.clone()) {
+            return Err(Diagnostic::error(format!(
+                "two chapters share the order number {number}: {} and {}",
+                previous.display(),
+                rel.display()
+            ))
+            .in_file(&rel)
+            .with_hint("give every chapter file its own number prefix"));
+        }
+    }
+    if by_number.is_empty() {
+        return Err(Diagnostic::error(format!("edition `{lang}` has no chapters"))
+            .in_file(&rel_dir)
+            .with_hint("chapter files are named like 01-introduction.md"));
+    }
+    Ok(by_number.into_values().collect())
+}
+
+/// The order number of a chapter file name like `03-pandemic.md`, or `None` if it is not a chapter.
+fn chapter_number(name: &str) -> Option<u32> {
+    let stem = name.strip_suffix(".md")?;
+    let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || !stem[digits.len()..].starts_with('-') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_files_need_a_number_prefix() {
+        assert_eq!(chapter_number("03-pandemic.md"), Some(3));
+        assert_eq!(chapter_number("CORRECTIONS.md"), None);
+        assert_eq!(chapter_number("03.md"), None);
+        assert_eq!(chapter_number("03-notes.txt"), None);
+    }
+
+    #[test]
+    fn unix_seconds_become_utc_dates() {
+        assert_eq!(from_unix(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(from_unix(1_648_771_200), (2022, 4, 1, 0, 0, 0));
+        assert_eq!(from_unix(951_782_400 + 3_723), (2000, 2, 29, 1, 2, 3));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(parse_date("2022-04-01"), Some((2022, 4, 1)));
+        assert_eq!(parse_date("2022-13-01"), None);
+        assert_eq!(parse_date("22-4-1"), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! Test harness: copy a fixture project to a temp folder, run the real `spotlight` binary on it,
+//! and read what it produced with real validators (pdftotext, pdffonts).
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (the report project itself).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture project under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A project copied into a temp folder, so builds never write into the source tree.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// Copy `source` (a project folder) into a fresh temp folder, without `dist/` or `target/`.
+    pub fn copy_of(source: &Path) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_tree(source, dir.path());
+        Self { dir }
+    }
+
+    /// Copy the repository's own report project (report.yaml, chapters, fonts, bibliography).
+    pub fn report() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in ["report.yaml", "chapters", "fonts", "bibliography", "people"] {
+            let from = repo().join(entry);
+            if from.exists() {
+                copy_tree(&from, &dir.path().join(entry));
+            }
+        }
+        Self { dir }
+    }
+
+    /// A minimal one-chapter project whose chapter text is `chapter`.
+    pub fn with_chapter(chapter: &str) -> Self {
+        let p = Self::copy_of(&fixture("minimal"));
+        p.write("chapters/en/01-chapter.md", chapter);
+        p
+    }
+
+    /// The project folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file into the project, creating folders.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// Run `spotlight ARGS --project DIR` (the project flag appended for build and check).
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spotlight"));
+        cmd.args(args);
+        if matches!(args.first(), Some(&"build") | Some(&"check")) {
+            cmd.arg("--project").arg(self.path());
+        }
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        Run { output: cmd.output().expect("run spotlight") }
+    }
+
+    /// The path of an artifact under `dist/`.
+    pub fn dist(&self, name: &str) -> PathBuf {
+        self.path().join("dist").join(name)
+    }
+}
+
+/// The result of running the binary.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().expect("exited normally, not by a signal")
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Assert the exit code, showing stderr when it differs.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code(), code, "unexpected exit code; stderr:\n{}", self.stderr());
+        self
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_file() {
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(from, to).unwrap();
+        return;
+    }
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "dist" || name == "target" {
+            continue;
+        }
+        copy_tree(&entry.path(), &to.join(name));
+    }
+}
+
+/// Whether an external tool can be run; under CI a missing tool fails the test, elsewhere it skips visibly.
+pub fn tool_available(tool: &str) -> bool {
+    let found = Command::new(tool).arg("-v").output().is_ok();
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{tool} is required under CI but is not installed");
+        }
+        eprintln!("SKIPPED: {tool} is not installed (install poppler-utils to run this check)");
+    }
+    found
+}
+
+/// The text pdftotext extracts from a PDF.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Normalize text for comparison: no whitespace, no hyphens (line-end hyphenation), plain quotes.
+pub fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{ad}' | '\u{2060}'))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+/// The bookmark titles of a PDF's outline (literal and UTF-16 hex strings).
+pub fn pdf_bookmarks(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let mut titles = Vec::new();
+    for (i, _) in text.match_indices("<</Parent ") {
+        let obj = &text[i..];
+        let obj = &obj[..obj.find(">>\nendobj").unwrap_or(obj.len())];
+        let Some(t) = obj.find("/Title") else { continue };
+        let rest = &obj[t + 6..];
+        if let Some(lit) = rest.strip_prefix('(') {
+            let mut s = String::new();
+            let mut chars = lit.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => s.extend(chars.next()),
+                    ')' => break,
+                    c => s.push(c),
+                }
+            }
+            titles.push(s);
+        } else if let Some(hex) = rest.strip_prefix('<') {
+            let hex = &hex[..hex.find('>').unwrap_or(0)];
+            let bytes: Vec<u8> =
+                (0..hex.len() / 2).map(|k| u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).unwrap()).collect();
+            let units: Vec<u16> = bytes.chunks(2).skip(1).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            titles.push(String::from_utf16_lossy(&units));
+        }
+    }
+    titles
+}
