@@ -11,6 +11,7 @@ use crate::diag::{Diagnostic, has_errors, line_col};
 use crate::markdown;
 use crate::model::{Chapter, Edition, FontStacks, Inline, visit_inlines_of_blocks};
 use crate::output;
+use crate::package::epub::{self, EpubSettings};
 use crate::package::pdf::{self, PdfSettings};
 use crate::package::world::Shared;
 use crate::plan::{EditionPlan, Format, Plan};
@@ -66,7 +67,24 @@ pub fn load_edition(plan: &Plan, ed: &EditionPlan) -> (Option<Edition>, Vec<Diag
     if has_errors(&diags) {
         return (None, diags);
     }
-    (Some(Edition { lang: ed.lang.clone(), meta: plan.meta.clone(), chapters }), diags)
+    let mut meta = plan.meta.clone();
+    if let Some(title) = &ed.title {
+        meta.title = title.clone();
+    }
+    if ed.subtitle.is_some() {
+        meta.subtitle = ed.subtitle.clone();
+    }
+    if let Some(office) = ed.strings.get("office").filter(|o| !o.is_empty()) {
+        meta.publisher.office = Some(office.clone());
+    }
+    let edition = Edition {
+        lang: ed.lang.clone(),
+        meta,
+        chapters,
+        strings: ed.strings.clone(),
+        translation: ed.translation.clone(),
+    };
+    (Some(edition), diags)
 }
 
 fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
@@ -111,9 +129,7 @@ fn edition(plan: &Plan, shared: &Shared, ed: &EditionPlan) -> Outcome {
         .par_iter()
         .map(|&format| match format {
             Format::Pdf => build_pdf(plan, shared, &edition, &typst_files),
-            Format::Epub => {
-                (None, vec![Diagnostic::warning("EPUB output is not available yet; only the PDF was built")])
-            }
+            Format::Epub => build_epub(plan, shared, &edition, &typst_files),
         })
         .collect();
     for (artifact, diags) in results {
@@ -162,13 +178,7 @@ fn build_pdf(
     edition: &Edition,
     files: &[TypstFile],
 ) -> (Option<Artifact>, Vec<Diagnostic>) {
-    let settings = PdfSettings {
-        root: &plan.root,
-        ident: format!("{}-{}", plan.meta.slug, edition.lang),
-        date: edition.meta.date,
-        timestamp: plan.timestamp,
-    };
-    let (pdf, mut diags) = pdf::build(shared, &settings, files, &edition.chapters);
+    let (pdf, mut diags) = pdf::build(shared, &pdf_settings(plan, edition), files, &edition.chapters);
     let Some(pdf) = pdf else { return (None, diags) };
     let path = artifact_path(plan, &edition.lang, Format::Pdf);
     if plan.write
@@ -185,6 +195,43 @@ fn build_pdf(
         pages: Some(pdf.pages),
     };
     (Some(artifact), diags)
+}
+
+fn pdf_settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
+    PdfSettings {
+        root: &plan.root,
+        ident: format!("{}-{}", plan.meta.slug, edition.lang),
+        date: edition.meta.date,
+        timestamp: plan.timestamp,
+    }
+}
+
+fn build_epub(
+    plan: &Plan,
+    shared: &Shared,
+    edition: &Edition,
+    files: &[TypstFile],
+) -> (Option<Artifact>, Vec<Diagnostic>) {
+    let mut cover_files = files.to_vec();
+    cover_files.push(typst_render::cover_file(edition));
+    let (cover_svg, mut diags) = pdf::cover_svg(shared, &pdf_settings(plan, edition), &cover_files);
+    let font_dir = plan.root.join("fonts");
+    let settings = EpubSettings { root: &plan.root, font_dir: &font_dir, timestamp: plan.timestamp, cover_svg };
+    let bytes = match epub::build(edition, &settings) {
+        Ok(bytes) => bytes,
+        Err(errors) => {
+            diags.extend(errors);
+            return (None, diags);
+        }
+    };
+    let path = artifact_path(plan, &edition.lang, Format::Epub);
+    if plan.write
+        && let Err(e) = output::write_atomic(&path, &bytes)
+    {
+        diags.push(Diagnostic::error(format!("{e:#}")).in_file(&path));
+        return (None, diags);
+    }
+    (Some(Artifact { path, lang: edition.lang.clone(), format: Format::Epub, bytes: bytes.len(), pages: None }), diags)
 }
 
 /// Write the generated Typst of an edition as a self-contained project under `OUT/typst/LANG/`.

@@ -74,6 +74,37 @@ pub struct PublisherConfig {
     pub contact: Vec<String>,
 }
 
+/// The contents of `chapters/<lang>/edition.yaml`: what a translator translates besides chapters.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EditionConfig {
+    /// The title in this language.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The subtitle in this language.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// Set for a translation: of which edition, how complete, by whom.
+    #[serde(default)]
+    pub translation: Option<TranslationConfig>,
+    /// Labels of generated parts; missing ones fall back to English.
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
+}
+
+/// The translation block of `edition.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TranslationConfig {
+    /// The language the edition is translated from.
+    pub of: String,
+    /// `complete` or `draft`.
+    pub status: String,
+    /// Who translated it, for the colophon.
+    #[serde(default)]
+    pub translator: Option<String>,
+}
+
 /// The YAML front matter a chapter may start with.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

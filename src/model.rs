@@ -23,7 +23,53 @@ pub struct Edition {
     pub meta: Meta,
     /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
+    /// Labels of generated parts in the edition's language (every key of `STRING_KEYS`).
+    pub strings: BTreeMap<String, String>,
+    /// Set when the edition is a translation.
+    pub translation: Option<Translation>,
 }
+
+impl Edition {
+    /// Return the label for a generated part, e.g. `contents`.
+    pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// Return the text direction of the edition's language.
+    pub fn dir(&self) -> &'static str {
+        let primary = self.lang.split('-').next().unwrap_or("");
+        if matches!(primary, "ar" | "he" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv") { "rtl" } else { "ltr" }
+    }
+}
+
+/// A translation's provenance, shown in the colophon and in status reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The source language.
+    pub of: String,
+    /// `complete` or `draft`.
+    pub status: String,
+    /// Who translated it.
+    pub translator: Option<String>,
+}
+
+/// The labels every edition has, with their English defaults.
+pub const STRING_KEYS: &[(&str, &str)] = &[
+    ("contents", "Contents"),
+    ("about-interviewees", "About the interviewees"),
+    ("participants", "Participants"),
+    ("interviewer", "Interviewer"),
+    ("bibliography", "References"),
+    ("imprint", "Imprint"),
+    ("published-by", "Published by"),
+    ("office", ""),
+    ("translation-credit", "Translated from the English original by {translator}."),
+    ("untranslated", "This chapter is not translated yet; the original follows."),
+    ("landmarks", "Landmarks"),
+    ("cover", "Cover"),
+    ("title-page", "Title page"),
+    ("footnotes", "Notes"),
+];
 
 /// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
 #[derive(Debug, Clone, Default)]

@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg};
-use crate::config::{self, Config};
+use crate::config::{self, Config, EditionConfig};
 use crate::diag::Diagnostic;
-use crate::model::{FontStacks, Meta, Publisher};
+use crate::model::{FontStacks, Meta, Publisher, STRING_KEYS, Translation};
 
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -54,13 +54,21 @@ pub struct Plan {
     pub timestamp: (i32, u8, u8, u8, u8, u8),
 }
 
-/// One edition's files.
+/// One edition's files and settings.
 #[derive(Debug, Clone)]
 pub struct EditionPlan {
     /// BCP 47 language code.
     pub lang: String,
     /// Chapter files relative to the root, in reading order.
     pub chapters: Vec<PathBuf>,
+    /// Title in this language, if `edition.yaml` gives one.
+    pub title: Option<String>,
+    /// Subtitle in this language, if `edition.yaml` gives one.
+    pub subtitle: Option<String>,
+    /// Every label of `STRING_KEYS`, from `edition.yaml` or the English default.
+    pub strings: BTreeMap<String, String>,
+    /// Set when the edition is a translation.
+    pub translation: Option<Translation>,
 }
 
 /// Build the plan for `spotlight build`.
@@ -140,7 +148,13 @@ pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
         .into_iter()
         .map(|lang| {
             let chapters = list_chapters(&root, &lang)?;
-            Ok(EditionPlan { lang, chapters })
+            let edition = load_edition_config(&root, &lang)?;
+            let mut strings: BTreeMap<String, String> =
+                STRING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            strings.extend(edition.strings);
+            let translation =
+                edition.translation.map(|t| Translation { of: t.of, status: t.status, translator: t.translator });
+            Ok(EditionPlan { lang, chapters, title: edition.title, subtitle: edition.subtitle, strings, translation })
         })
         .collect::<Result<Vec<_>, Diagnostic>>()?;
 
@@ -199,6 +213,38 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
 
 fn or_default(families: &[String], default: &str) -> Vec<String> {
     if families.is_empty() { vec![default.to_string()] } else { families.to_vec() }
+}
+
+/// Read `chapters/<lang>/edition.yaml` if present; unknown label keys are errors naming the line.
+fn load_edition_config(root: &Path, lang: &str) -> Result<EditionConfig, Diagnostic> {
+    let rel = Path::new("chapters").join(lang).join("edition.yaml");
+    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok(EditionConfig::default()) };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!("edition.yaml is not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
+            .in_file(&rel)
+    })?;
+    let config: EditionConfig = config::from_yaml(&text, &rel, 1)?;
+    for key in config.strings.keys() {
+        if !STRING_KEYS.iter().any(|(k, _)| k == key) {
+            let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+            let known: Vec<&str> = STRING_KEYS.iter().map(|(k, _)| *k).collect();
+            let hint = match crate::diag::closest(key, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("known labels: {}", known.join(", ")),
+            };
+            return Err(Diagnostic::error(format!("unknown label `{key}`")).in_file(&rel).at(line, 3).with_hint(hint));
+        }
+    }
+    if let Some(t) = &config.translation
+        && !matches!(t.status.as_str(), "complete" | "draft")
+    {
+        let line = text.lines().position(|l| l.trim_start().starts_with("status:")).map_or(1, |i| i + 1);
+        return Err(Diagnostic::error(format!("unknown translation status `{}`", t.status))
+            .in_file(&rel)
+            .at(line, 5)
+            .with_hint("use `complete` or `draft`"));
+    }
+    Ok(config)
 }
 
 /// Parse `YYYY-MM-DD` into its parts, checking month and day ranges.

@@ -13,7 +13,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::Chapter;
 use crate::package::world::{DocWorld, Shared};
-use crate::render::typst::{MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
+use crate::render::typst::{COVER_PATH, MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
 
 /// A finished PDF and what typst warned about.
 pub struct PdfOutput {
@@ -46,6 +46,26 @@ pub fn build(
     sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
     let world = DocWorld::new(shared, settings.root, MAIN_PATH, &sources, settings.date);
     export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
+}
+
+/// Compile the edition's cover (`files` holds the cover file, the style file and the rest) into SVG.
+pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -> (Option<String>, Vec<Diagnostic>) {
+    let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    let world = DocWorld::new(shared, settings.root, COVER_PATH, &sources, settings.date);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
+    let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
+    match warned.output {
+        Ok(doc) => match doc.pages().first() {
+            Some(page) => (Some(typst_svg::svg(page, &typst_svg::SvgOptions::default())), diags),
+            None => (None, diags),
+        },
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            (None, diags)
+        }
+    }
 }
 
 /// Compile a Typst file that lies under `settings.root` (path like `/main.typ`) and export it.

@@ -60,6 +60,24 @@ pub fn xml(text: &str) -> String {
     out
 }
 
+/// Percent-encode the characters a URL (IRI) may not contain: spaces, controls, `"<>\\^`{|}`.
+pub fn url(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}".contains(c) {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{:02X}", c as u32));
+        } else if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +162,12 @@ mod tests {
     fn strings_escape_quotes_backslashes_and_controls() {
         assert_eq!(typst_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
         assert!(parses_clean(&format!("#let x = {}", typst_string("\"\\\n\u{0}"))));
+    }
+
+    #[test]
+    fn urls_percent_encode_spaces_quotes_and_brackets() {
+        assert_eq!(url("https://x.org/a b\"<c>"), "https://x.org/a%20b%22%3Cc%3E");
+        assert_eq!(url("https://de.wikipedia.org/wiki/Müller"), "https://de.wikipedia.org/wiki/Müller");
     }
 
     #[test]

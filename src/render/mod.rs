@@ -3,3 +3,4 @@
 
 pub mod escape;
 pub mod typst;
+pub mod xhtml;

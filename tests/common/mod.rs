@@ -177,3 +177,75 @@ pub fn pdf_bookmarks(pdf: &[u8]) -> Vec<String> {
     }
     titles
 }
+
+/// Where epubcheck's jar is (Debian's package, or `EPUBCHECK_JAR`).
+fn epubcheck_jar() -> Option<PathBuf> {
+    let jar = std::env::var_os("EPUBCHECK_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/java/epubcheck.jar"));
+    if jar.is_file() && Command::new("java").arg("-version").output().is_ok() {
+        return Some(jar);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("epubcheck is required under CI: install the Debian package epubcheck");
+    }
+    eprintln!("SKIPPED: epubcheck is not installed (apt-get install epubcheck)");
+    None
+}
+
+/// Run epubcheck on an EPUB; `None` when it is not installed (outside CI). Returns its whole output
+/// and whether it reported zero fatals, errors, warnings and infos.
+pub fn epubcheck(epub: &Path) -> Option<(bool, String)> {
+    let jar = epubcheck_jar()?;
+    let out = Command::new("java")
+        .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar"])
+        .arg(jar)
+        .arg(epub)
+        .output()
+        .expect("run epubcheck");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let clean = out.status.success() && text.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos");
+    Some((clean, text))
+}
+
+/// The files of a zip archive in stored order, with their bytes and compression method.
+pub fn unzip(path: &Path) -> Vec<(String, Vec<u8>, zip::CompressionMethod)> {
+    use std::io::Read;
+    let file = fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().to_string(), bytes, f.compression())
+        })
+        .collect()
+}
+
+/// Run Ace by DAISY on an EPUB (`ACE_CLI` or `ace-cli` on PATH, with Chromium at
+/// `PUPPETEER_EXECUTABLE_PATH` or /usr/bin/chromium); `None` when it is not installed (outside CI).
+/// Returns whether Ace found no violation, and its report.
+pub fn ace(epub: &Path) -> Option<(bool, String)> {
+    let cli = std::env::var_os("ACE_CLI").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("ace-cli"));
+    if Command::new(&cli).arg("--version").output().is_err() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Ace is required under CI: PUPPETEER_SKIP_DOWNLOAD=1 npm install @daisy/ace-cli, set ACE_CLI");
+        }
+        eprintln!("SKIPPED: Ace (ace-cli) is not installed");
+        return None;
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    let chromium = std::env::var_os("PUPPETEER_EXECUTABLE_PATH").unwrap_or_else(|| "/usr/bin/chromium".into());
+    let out = Command::new(&cli)
+        .env("PUPPETEER_EXECUTABLE_PATH", chromium)
+        .args(["-s", "-E", "-f", "-o"])
+        .arg(out_dir.path())
+        .arg(epub)
+        .output()
+        .expect("run ace-cli");
+    let report = fs::read_to_string(out_dir.path().join("report.json")).unwrap_or_default();
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let passed = out.status.success() && report.contains("\"earl:outcome\": \"pass\"");
+    Some((passed, format!("{log}\n{report}")))
+}
