@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::bib::{self, Bibliography};
 use crate::diag::{Diagnostic, has_errors, line_col};
 use crate::markdown;
 use crate::model::{Chapter, Edition, FontStacks, Inline, visit_inlines_of_blocks};
@@ -43,9 +44,16 @@ pub struct Outcome {
 
 /// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
 pub fn run(plan: &Plan) -> Outcome {
-    let shared = Shared::load(&plan.root.join("fonts"));
-    let per_edition: Vec<Outcome> = plan.editions.par_iter().map(|e| edition(plan, &shared, e)).collect();
     let mut outcome = Outcome::default();
+    let bib = match bib::load(&plan.root, plan.citation_style.as_deref(), &plan.nocite) {
+        Ok(bib) => bib,
+        Err(diags) => {
+            outcome.diagnostics = diags;
+            return outcome;
+        }
+    };
+    let shared = Shared::load(&plan.root.join("fonts"));
+    let per_edition: Vec<Outcome> = plan.editions.par_iter().map(|e| edition(plan, &shared, bib.as_ref(), e)).collect();
     for o in per_edition {
         outcome.artifacts.extend(o.artifacts);
         outcome.diagnostics.extend(o.diagnostics);
@@ -54,7 +62,7 @@ pub fn run(plan: &Plan) -> Outcome {
 }
 
 /// Read, parse and check the chapters of one edition into the model.
-pub fn load_edition(plan: &Plan, ed: &EditionPlan) -> (Option<Edition>, Vec<Diagnostic>) {
+pub fn load_edition(plan: &Plan, bib: Option<&Bibliography>, ed: &EditionPlan) -> (Option<Edition>, Vec<Diagnostic>) {
     let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>)> =
         ed.chapters.par_iter().map(|rel| read_chapter(&plan.root, rel)).collect();
     let mut diags = Vec::new();
@@ -63,10 +71,7 @@ pub fn load_edition(plan: &Plan, ed: &EditionPlan) -> (Option<Edition>, Vec<Diag
         diags.extend(d);
         chapters.extend(chapter);
     }
-    diags.extend(markdown::check_links(&chapters));
-    if has_errors(&diags) {
-        return (None, diags);
-    }
+
     let mut meta = plan.meta.clone();
     if let Some(title) = &ed.title {
         meta.title = title.clone();
@@ -77,13 +82,18 @@ pub fn load_edition(plan: &Plan, ed: &EditionPlan) -> (Option<Edition>, Vec<Diag
     if let Some(office) = ed.strings.get("office").filter(|o| !o.is_empty()) {
         meta.publisher.office = Some(office.clone());
     }
-    let edition = Edition {
+    let mut edition = Edition {
         lang: ed.lang.clone(),
         meta,
         chapters,
         strings: ed.strings.clone(),
         translation: ed.translation.clone(),
     };
+    diags.extend(bib::resolve(&mut edition, bib));
+    diags.extend(markdown::check_links(&edition.chapters));
+    if has_errors(&diags) {
+        return (None, diags);
+    }
     (Some(edition), diags)
 }
 
@@ -109,9 +119,9 @@ fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
     markdown::parse(root, rel, text)
 }
 
-fn edition(plan: &Plan, shared: &Shared, ed: &EditionPlan) -> Outcome {
+fn edition(plan: &Plan, shared: &Shared, bib: Option<&Bibliography>, ed: &EditionPlan) -> Outcome {
     let mut outcome = Outcome::default();
-    let (edition, diags) = load_edition(plan, ed);
+    let (edition, diags) = load_edition(plan, bib, ed);
     outcome.diagnostics = diags;
     let Some(mut edition) = edition else { return outcome };
     let (fonts, font_diags) = available_fonts(shared, &edition.meta.fonts);
@@ -148,7 +158,7 @@ fn available_fonts(shared: &Shared, wanted: &FontStacks) -> (FontStacks, Vec<Dia
         for family in families {
             if shared.book().contains_family(&family.to_lowercase()) {
                 out.push(family.clone());
-            } else {
+            } else if wanted.configured {
                 diags.push(
                     Diagnostic::warning(format!("font family `{family}` is not available"))
                         .in_file(crate::plan::CONFIG_FILE)
@@ -164,6 +174,7 @@ fn available_fonts(shared: &Shared, wanted: &FontStacks) -> (FontStacks, Vec<Dia
         serif: pick(&wanted.serif, "Libertinus Serif"),
         sans: pick(&wanted.sans, "Libertinus Serif"),
         mono: pick(&wanted.mono, "DejaVu Sans Mono"),
+        configured: wanted.configured,
     };
     (fonts, diags)
 }

@@ -40,6 +40,22 @@ pub struct Config {
     /// Font families to use, first available wins; typst's embedded fonts are the last resort.
     #[serde(default)]
     pub fonts: FontsConfig,
+    /// Citation style and works listed without being cited.
+    #[serde(default)]
+    pub bibliography: BibliographyConfig,
+}
+
+/// The bibliography block of `report.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BibliographyConfig {
+    /// A CSL style bundled with hayagriva (e.g. `chicago-author-date`, `ieee`) or a `.csl` file in
+    /// `bibliography/`.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Keys listed in the reference list without a citation (`*` for all).
+    #[serde(default)]
+    pub nocite: Vec<String>,
 }
 
 /// The font stacks of `report.yaml`.

@@ -5,6 +5,7 @@
 //! plan      report.yaml + CLI -> checked Plan (editions, chapter files, output folder)
 //! markdown  comrak parse per chapter (in parallel) -> owned model
 //! model     Edition > Chapter > Block > Inline, with Markdown spans
+//! bib       hayagriva resolves every citation of an edition once, for both formats
 //! render    model -> Typst markup (function-call form)
 //! package   embedded typst World + compile + typst-pdf -> PDF
 //! output    atomic writes
@@ -12,6 +13,7 @@
 //!
 //! `build` drives the pipeline for a plan; `diag` carries every problem back to a file and line.
 
+pub mod bib;
 pub mod build;
 pub mod cli;
 pub mod config;

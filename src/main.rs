@@ -39,7 +39,15 @@ fn config_failure(diag: &Diagnostic) -> ExitCode {
 }
 
 fn finish(mut outcome: Outcome, wrote: bool) -> ExitCode {
-    outcome.diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    // Errors first (they are what stops the build), then warnings; each in file and line order.
+    outcome.diagnostics.sort_by(|a, b| {
+        (std::cmp::Reverse(a.severity), &a.file, a.line, a.column).cmp(&(
+            std::cmp::Reverse(b.severity),
+            &b.file,
+            b.line,
+            b.column,
+        ))
+    });
     outcome.diagnostics.dedup();
     let mut err = std::io::stderr().lock();
     for d in &outcome.diagnostics {

@@ -50,6 +50,10 @@ pub struct Plan {
     pub emit_typst: bool,
     /// Whether to write anything at all (`false` for `check`).
     pub write: bool,
+    /// The citation style named in report.yaml, if any.
+    pub citation_style: Option<String>,
+    /// Keys to list without citation.
+    pub nocite: Vec<String>,
     /// The moment embedded in artifacts (UTC): `SOURCE_DATE_EPOCH`, else the report's date at midnight.
     pub timestamp: (i32, u8, u8, u8, u8, u8),
 }
@@ -166,6 +170,8 @@ pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
         formats: vec![Format::Pdf, Format::Epub],
         emit_typst: false,
         write: false,
+        citation_style: config.bibliography.style.clone(),
+        nocite: config.bibliography.nocite.clone(),
         timestamp,
     })
 }
@@ -207,6 +213,9 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
             serif: or_default(&config.fonts.serif, "Noto Serif"),
             sans: or_default(&config.fonts.sans, "Noto Sans"),
             mono: or_default(&config.fonts.mono, "DejaVu Sans Mono"),
+            configured: !(config.fonts.serif.is_empty()
+                && config.fonts.sans.is_empty()
+                && config.fonts.mono.is_empty()),
         },
     })
 }

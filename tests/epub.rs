@@ -36,7 +36,7 @@ fn report_epub_passes_epubcheck_with_zero_messages() {
 
 #[test]
 fn fixture_epubs_pass_epubcheck_with_zero_messages() {
-    for name in ["kitchen-sink", "minimal"] {
+    for name in ["kitchen-sink", "minimal", "citations"] {
         let p = Project::copy_of(&fixture(name));
         p.run(&["build", "--format", "epub"]).expect_code(0);
         if let Some((clean, output)) = epubcheck(&p.dist(&format!("{name}-en.epub"))) {

@@ -6,9 +6,12 @@ use std::path::{Component, Path, PathBuf};
 
 use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
 
+use super::cite::{self, Piece};
 use crate::config::{self, FrontMatter};
 use crate::diag::Diagnostic;
-use crate::model::{Align, Block, CalloutKind, Chapter, Footnote, Inline, LinkTarget, ListItem, Span, plain_text};
+use crate::model::{
+    Align, Block, CalloutKind, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, Span, plain_text,
+};
 
 /// Containers nested deeper than this are refused: no reader needs them, and it bounds recursion.
 pub const MAX_DEPTH: usize = 48;
@@ -61,7 +64,8 @@ pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) ->
         );
         return (None, l.diags);
     };
-    let chapter = Chapter { source: rel.to_path_buf(), slug, title, blocks, footnotes: l.footnotes };
+    let chapter =
+        Chapter { source: rel.to_path_buf(), slug, kind: ChapterKind::Body, title, blocks, footnotes: l.footnotes };
     (Some(chapter), l.diags)
 }
 
@@ -292,7 +296,40 @@ impl<'t> Lowerer<'t> {
             self.inline(child, &mut out);
         }
         self.depth -= 1;
+        let span = self.span(node);
+        self.citations(out, span)
+    }
+
+    /// Replace citations written in text runs by `Inline::Cite`, located at their own line.
+    fn citations(&self, inlines: Vec<Inline>, node_span: Span) -> Vec<Inline> {
+        let mut out = Vec::with_capacity(inlines.len());
+        for inline in inlines {
+            match inline {
+                Inline::Text(text) if text.contains('@') => {
+                    for piece in cite::split(&text) {
+                        match piece {
+                            Piece::Text(t) => push_text(&mut out, &t),
+                            Piece::Cite { mode, items, raw } => {
+                                let span = self.locate(&raw, node_span);
+                                out.push(Inline::Cite { span, mode, items, raw });
+                            }
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
         out
+    }
+
+    /// Find the line and column of `needle` in the source, searching from `from` on.
+    fn locate(&self, needle: &str, from: Span) -> Span {
+        for (i, line) in self.text.lines().enumerate().skip(from.line.saturating_sub(1)) {
+            if let Some(pos) = line.find(needle) {
+                return Span { line: i + 1, column: line[..pos].chars().count() + 1 };
+            }
+        }
+        from
     }
 
     fn inline<'a>(&mut self, node: &'a AstNode<'a>, out: &mut Vec<Inline>) {

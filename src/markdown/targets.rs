@@ -12,10 +12,12 @@ pub fn check_links(chapters: &[Chapter]) -> Vec<Diagnostic> {
         .iter()
         .map(|c| {
             let mut ids = HashSet::new();
-            visit_blocks(&c.blocks, &mut |b| {
-                if let Block::Heading { id, .. } = b {
+            visit_blocks(&c.blocks, &mut |b| match b {
+                Block::Heading { id, .. } => {
                     ids.insert(id.as_str());
                 }
+                Block::References { entries, .. } => ids.extend(entries.iter().map(|(id, _)| id.as_str())),
+                _ => {}
             });
             (c.slug.as_str(), ids)
         })

@@ -290,6 +290,15 @@ impl Writer<'_> {
                 self.out.push(')');
             }
             Block::Rule { .. } => self.out.push_str("#rule()"),
+            Block::References { hanging, entries, .. } => {
+                let _ = write!(self.out, "#reference-list(hanging: {hanging}");
+                for (id, content) in entries {
+                    let _ = write!(self.out, ",\n  ({}, [", string(&anchor_label(&self.chapter.slug, id)));
+                    self.inlines(content);
+                    self.out.push_str("])");
+                }
+                self.out.push(')');
+            }
         }
     }
 
@@ -336,6 +345,7 @@ impl Writer<'_> {
                 self.mark(*span);
                 self.footnote(label);
             }
+            Inline::Cite { raw, .. } => self.out.push_str(&markup(raw)),
             Inline::LineBreak => self.out.push_str("#linebreak()"),
             Inline::SoftBreak => {
                 if self.soft_break_space {

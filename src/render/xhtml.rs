@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use crate::model::{Align, Block, Chapter, Edition, Inline, LinkTarget, plain_text};
+use crate::model::{Align, Block, Chapter, ChapterKind, Edition, Inline, LinkTarget, plain_text};
 use crate::render::escape::{url, xml};
 
 /// The stylesheet of every content document, as stored in the EPUB.
@@ -40,9 +40,14 @@ pub fn page(edition: &Edition, title: &str, body_class: &str, body: &str) -> Str
 pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap) -> String {
     let mut w = Writer::new(edition, chapter, images);
     let title = plain_text(&chapter.title);
+    let (epub_type, role) = match chapter.kind {
+        ChapterKind::Body => ("chapter", "doc-chapter"),
+        ChapterKind::References => ("bibliography", "doc-bibliography"),
+        ChapterKind::People => ("appendix", "doc-appendix"),
+    };
     let _ = write!(
         w.out,
-        "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{id}\">\n<h1 id=\"{id}\">",
+        "<section epub:type=\"{epub_type}\" role=\"{role}\" aria-labelledby=\"{id}\">\n<h1 id=\"{id}\">",
         id = xml(&chapter_anchor(&chapter.slug))
     );
     w.inlines(&chapter.title);
@@ -310,6 +315,16 @@ impl<'e> Writer<'e> {
                 self.out.push_str("</tbody>\n</table>\n");
             }
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
+            Block::References { hanging, entries, .. } => {
+                let class = if *hanging { "references hanging" } else { "references" };
+                let _ = writeln!(self.out, "<ul class=\"{class}\">");
+                for (id, content) in entries {
+                    let _ = write!(self.out, "<li id=\"{}\">", xml(&heading_anchor(id)));
+                    self.inlines(content);
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str("</ul>\n");
+            }
         }
     }
 
@@ -352,6 +367,7 @@ impl<'e> Writer<'e> {
                 self.out.push_str(&img);
             }
             Inline::FootnoteRef { label, .. } => self.noteref(label),
+            Inline::Cite { raw, .. } => self.out.push_str(&xml(raw)),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::SoftBreak => {
                 if self.soft_break_space {
