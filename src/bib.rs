@@ -602,7 +602,9 @@ fn blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
             Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
                 inline_vec(content, f)
             }
-            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } => blocks_mut(blocks, f),
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                blocks_mut(blocks, f)
+            }
             Block::List { items, .. } => items.iter_mut().for_each(|i| blocks_mut(&mut i.blocks, f)),
             Block::Definitions { items, .. } => items.iter_mut().for_each(|(t, d)| {
                 inline_vec(t, f);

@@ -15,6 +15,7 @@ use crate::output;
 use crate::package::epub::{self, EpubSettings};
 use crate::package::pdf::{self, PdfSettings};
 use crate::package::world::Shared;
+use crate::people::{self, People};
 use crate::plan::{EditionPlan, Format, Plan};
 use crate::render::typst::{self as typst_render, TEMPLATE, TEMPLATE_PATH, TypstFile};
 
@@ -52,8 +53,16 @@ pub fn run(plan: &Plan) -> Outcome {
             return outcome;
         }
     };
+    let people = match people::load(&plan.root) {
+        Ok(people) => people,
+        Err(d) => {
+            outcome.diagnostics.push(d);
+            return outcome;
+        }
+    };
     let shared = Shared::load(&plan.root.join("fonts"));
-    let per_edition: Vec<Outcome> = plan.editions.par_iter().map(|e| edition(plan, &shared, bib.as_ref(), e)).collect();
+    let per_edition: Vec<Outcome> =
+        plan.editions.par_iter().map(|e| edition(plan, &shared, &people, bib.as_ref(), e)).collect();
     for o in per_edition {
         outcome.artifacts.extend(o.artifacts);
         outcome.diagnostics.extend(o.diagnostics);
@@ -62,7 +71,12 @@ pub fn run(plan: &Plan) -> Outcome {
 }
 
 /// Read, parse and check the chapters of one edition into the model.
-pub fn load_edition(plan: &Plan, bib: Option<&Bibliography>, ed: &EditionPlan) -> (Option<Edition>, Vec<Diagnostic>) {
+pub fn load_edition(
+    plan: &Plan,
+    people: &People,
+    bib: Option<&Bibliography>,
+    ed: &EditionPlan,
+) -> (Option<Edition>, Vec<Diagnostic>) {
     let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>)> =
         ed.chapters.par_iter().map(|rel| read_chapter(&plan.root, rel)).collect();
     let mut diags = Vec::new();
@@ -88,7 +102,9 @@ pub fn load_edition(plan: &Plan, bib: Option<&Bibliography>, ed: &EditionPlan) -
         chapters,
         strings: ed.strings.clone(),
         translation: ed.translation.clone(),
+        participants: Vec::new(),
     };
+    diags.extend(people::apply(&plan.root, people, &mut edition));
     diags.extend(bib::resolve(&mut edition, bib));
     diags.extend(markdown::check_links(&edition.chapters));
     if has_errors(&diags) {
@@ -119,9 +135,9 @@ fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
     markdown::parse(root, rel, text)
 }
 
-fn edition(plan: &Plan, shared: &Shared, bib: Option<&Bibliography>, ed: &EditionPlan) -> Outcome {
+fn edition(plan: &Plan, shared: &Shared, people: &People, bib: Option<&Bibliography>, ed: &EditionPlan) -> Outcome {
     let mut outcome = Outcome::default();
-    let (edition, diags) = load_edition(plan, bib, ed);
+    let (edition, diags) = load_edition(plan, people, bib, ed);
     outcome.diagnostics = diags;
     let Some(mut edition) = edition else { return outcome };
     let (fonts, font_diags) = available_fonts(shared, &edition.meta.fonts);

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod package;
+pub mod people;
 pub mod plan;
 pub mod render;
 

@@ -15,7 +15,7 @@ pub struct Span {
 }
 
 /// One language edition of the report, ready to render.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Edition {
     /// BCP 47 language code, e.g. `en`.
     pub lang: String,
@@ -27,6 +27,23 @@ pub struct Edition {
     pub strings: BTreeMap<String, String>,
     /// Set when the edition is a translation.
     pub translation: Option<Translation>,
+    /// The people of the interview, for the opening of the report (empty without people records).
+    pub participants: Vec<Participant>,
+}
+
+/// A participant of the interview as the opening of the report lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// The person's id.
+    pub id: String,
+    /// The name in the edition's script.
+    pub name: String,
+    /// Role and organization.
+    pub detail: String,
+    /// Whether the person asks the questions.
+    pub interviewer: bool,
+    /// Where the name links to (the bio), if anywhere.
+    pub target: Option<LinkTarget>,
 }
 
 impl Edition {
@@ -216,8 +233,9 @@ pub enum Block {
     Paragraph { span: Span, content: Vec<Inline> },
     /// A section heading (level 2 and deeper; level 1 is the chapter title).
     Heading { span: Span, level: u8, id: String, content: Vec<Inline> },
-    /// An interview turn: a paragraph opening with a bold speaker name and a colon.
-    Turn { span: Span, speaker: String, content: Vec<Inline> },
+    /// An interview turn: a paragraph opening with a bold speaker name and a colon; `person` is the
+    /// id of the matching person record, once checked.
+    Turn { span: Span, speaker: String, person: Option<String>, content: Vec<Inline> },
     /// A block quotation.
     Quote { span: Span, blocks: Vec<Block> },
     /// A highlighted box.
@@ -234,6 +252,17 @@ pub enum Block {
     Rule { span: Span },
     /// A generated reference list: one entry per cited work, with its anchor id.
     References { span: Span, hanging: bool, entries: Vec<(String, Vec<Inline>)> },
+    /// A generated profile of a person: anchor id, name, role and organization, portrait
+    /// (project path, alt text), web address, bio.
+    Profile {
+        span: Span,
+        id: String,
+        name: String,
+        detail: String,
+        portrait: Option<(String, String)>,
+        url: Option<String>,
+        bio: Vec<Block>,
+    },
 }
 
 impl Block {
@@ -250,7 +279,8 @@ impl Block {
             | Block::Code { span, .. }
             | Block::Table { span, .. }
             | Block::Rule { span }
-            | Block::References { span, .. } => *span,
+            | Block::References { span, .. }
+            | Block::Profile { span, .. } => *span,
         }
     }
 }
@@ -345,7 +375,9 @@ pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
     for block in blocks {
         f(block);
         match block {
-            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } => visit_blocks(blocks, f),
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                visit_blocks(blocks, f)
+            }
             Block::List { items, .. } => items.iter().for_each(|i| visit_blocks(&i.blocks, f)),
             Block::Definitions { items, .. } => items.iter().for_each(|(_, d)| visit_blocks(d, f)),
             Block::Paragraph { .. }
@@ -370,6 +402,7 @@ pub fn visit_inlines_of_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a I
             header.iter().chain(rows.iter().flatten()).for_each(|cell| visit_inlines(cell, f))
         }
         Block::References { entries, .. } => entries.iter().for_each(|(_, e)| visit_inlines(e, f)),
+        Block::Profile { .. } => {}
         Block::Quote { .. } | Block::Callout { .. } | Block::List { .. } | Block::Code { .. } | Block::Rule { .. } => {}
     });
 }

@@ -29,6 +29,8 @@ struct Lowerer<'t> {
     footnotes: BTreeMap<String, Footnote>,
     depth: usize,
     too_deep_reported: bool,
+    /// Lines before the text in its file (for fragments embedded in YAML).
+    line_offset: usize,
 }
 
 /// Lower a parsed chapter document into a `Chapter`.
@@ -47,6 +49,7 @@ pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) ->
         footnotes: BTreeMap::new(),
         depth: 0,
         too_deep_reported: false,
+        line_offset: 0,
     };
     let mut blocks = Vec::new();
     l.blocks_of(doc, &mut blocks);
@@ -69,6 +72,35 @@ pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) ->
     (Some(chapter), l.diags)
 }
 
+/// Lower a Markdown fragment (a bio) that starts on line `first_line` of `rel` into blocks.
+pub fn fragment<'a>(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    doc: &'a AstNode<'a>,
+    first_line: usize,
+) -> (Vec<Block>, Vec<Diagnostic>) {
+    let mut l = Lowerer {
+        root,
+        rel,
+        text,
+        slug: String::new(),
+        diags: Vec::new(),
+        front: FrontMatter::default(),
+        // A fragment has no title: any level-1 heading is set as a section.
+        title: Some(Vec::new()),
+        ids: HashSet::new(),
+        footnote_numbers: HashMap::new(),
+        footnotes: BTreeMap::new(),
+        depth: 0,
+        too_deep_reported: false,
+        line_offset: first_line.saturating_sub(1),
+    };
+    let mut blocks = Vec::new();
+    l.blocks_of(doc, &mut blocks);
+    (blocks, l.diags)
+}
+
 impl<'t> Lowerer<'t> {
     fn span<'a>(&self, node: &'a AstNode<'a>) -> Span {
         let pos = node.data().sourcepos.start;
@@ -80,7 +112,7 @@ impl<'t> Lowerer<'t> {
             .nth(line - 1)
             .map(|l| l.get(..pos.column.saturating_sub(1)).map_or(pos.column, |p| p.chars().count() + 1))
             .unwrap_or(pos.column.max(1));
-        Span { line, column }
+        Span { line: line + self.line_offset, column }
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
@@ -324,9 +356,10 @@ impl<'t> Lowerer<'t> {
 
     /// Find the line and column of `needle` in the source, searching from `from` on.
     fn locate(&self, needle: &str, from: Span) -> Span {
-        for (i, line) in self.text.lines().enumerate().skip(from.line.saturating_sub(1)) {
+        let start = from.line.saturating_sub(1 + self.line_offset);
+        for (i, line) in self.text.lines().enumerate().skip(start) {
             if let Some(pos) = line.find(needle) {
-                return Span { line: i + 1, column: line[..pos].chars().count() + 1 };
+                return Span { line: i + 1 + self.line_offset, column: line[..pos].chars().count() + 1 };
             }
         }
         from
@@ -536,7 +569,7 @@ fn paragraph_or_turn(span: Span, mut content: Vec<Inline>) -> Block {
                     content.remove(0);
                 }
             }
-            Block::Turn { span, speaker, content }
+            Block::Turn { span, speaker, person: None, content }
         }
         _ => Block::Paragraph { span, content },
     }

@@ -40,6 +40,20 @@ pub fn parse(root: &Path, rel: &Path, text: &str) -> (Option<Chapter>, Vec<Diagn
     lower::chapter(root, rel, text, doc)
 }
 
+/// Parse a Markdown fragment (a bio) that starts on line `first_line` of `rel` into blocks.
+pub fn parse_fragment(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    first_line: usize,
+) -> (Vec<crate::model::Block>, Vec<Diagnostic>) {
+    let arena = Arena::new();
+    let mut options = options();
+    options.extension.front_matter_delimiter = None;
+    let doc = comrak::parse_document(&arena, text, &options);
+    lower::fragment(root, rel, text, doc, first_line)
+}
+
 /// Make an anchor id from heading text: lower case, letters and digits, words joined by hyphens.
 pub fn anchor_id(text: &str) -> String {
     let mut id = String::new();

@@ -17,6 +17,9 @@ pub fn check_links(chapters: &[Chapter]) -> Vec<Diagnostic> {
                     ids.insert(id.as_str());
                 }
                 Block::References { entries, .. } => ids.extend(entries.iter().map(|(id, _)| id.as_str())),
+                Block::Profile { id, .. } => {
+                    ids.insert(id.as_str());
+                }
                 _ => {}
             });
             (c.slug.as_str(), ids)

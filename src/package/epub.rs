@@ -14,7 +14,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
-use crate::model::{Edition, FontStacks, Inline, visit_inlines, visit_inlines_of_blocks};
+use crate::model::{Edition, FontStacks, Inline, Span, visit_inlines, visit_inlines_of_blocks};
 use crate::render::escape::{url, xml};
 use crate::render::xhtml::{self, CSS, CSS_HREF, ImageMap, NavEntry};
 
@@ -200,6 +200,11 @@ fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagn
             visit_inlines_of_blocks(&note.blocks, &mut visit);
         }
         visit_inlines(&chapter.title, &mut visit);
+        crate::model::visit_blocks(&chapter.blocks, &mut |block| {
+            if let crate::model::Block::Profile { portrait: Some((path, _)), .. } = block {
+                visit(&Inline::Image { span: Span::default(), path: path.clone(), alt: String::new() });
+            }
+        });
     }
     if errors.is_empty() { Ok(images) } else { Err(errors) }
 }
@@ -269,6 +274,12 @@ fn package_document(
     }
     let _ = writeln!(o, "<dc:creator id=\"creator\">{}</dc:creator>", xml(&m.publisher.name));
     let _ = writeln!(o, "<dc:publisher>{}</dc:publisher>", xml(&m.publisher.name));
+    for p in &edition.participants {
+        let id = format!("contributor-{}", p.id);
+        let _ = writeln!(o, "<dc:contributor id=\"{id}\">{}</dc:contributor>", xml(&p.name));
+        let role = if p.interviewer { "ivr" } else { "ive" };
+        let _ = writeln!(o, "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{role}</meta>");
+    }
     let _ = writeln!(o, "<dc:language>{lang}</dc:language>");
     let _ = writeln!(o, "<dc:date>{:04}-{:02}-{:02}</dc:date>", m.date.0, m.date.1, m.date.2);
     for keyword in &m.keywords {
@@ -371,13 +382,7 @@ mod tests {
 
     #[test]
     fn identifiers_are_stable_name_based_uuids() {
-        let mut e = Edition {
-            lang: "en".into(),
-            meta: Default::default(),
-            chapters: Vec::new(),
-            strings: Default::default(),
-            translation: None,
-        };
+        let mut e = Edition { lang: "en".into(), ..Edition::default() };
         e.meta.slug = "report".into();
         let a = identifier(&e);
         assert_eq!(a, identifier(&e));

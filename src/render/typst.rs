@@ -74,6 +74,18 @@ fn main_file(edition: &Edition, chapters: &[TypstFile]) -> TypstFile {
         edition.string("translation-credit").replace("{translator}", who)
     });
     let _ = writeln!(t, "  credit: {},", opt(&credit));
+    t.push_str("  participants: (\n");
+    for p in &edition.participants {
+        let target = p.target.as_ref().map_or("none".into(), |t| string(&target_label(t)));
+        let _ = writeln!(
+            t,
+            "    (name: {}, detail: {}, interviewer: {}, target: {target}),",
+            string(&p.name),
+            string(&p.detail),
+            p.interviewer
+        );
+    }
+    t.push_str("  ),\n");
     let _ = writeln!(t, "  year: {},", m.year);
     let (y, mo, d) = m.date;
     let _ = writeln!(t, "  date: datetime(year: {y}, month: {mo}, day: {d}),");
@@ -172,6 +184,17 @@ fn chapter_file(edition: &Edition, index: usize, chapter: &Chapter) -> TypstFile
     TypstFile { path: chapter_path(edition, chapter), text: w.out, chapter: Some(index), spans: w.spans }
 }
 
+/// The label of the participants list in the opening of the report.
+pub const PARTICIPANTS_LABEL: &str = "participants";
+
+/// The label a link target points to.
+fn target_label(target: &LinkTarget) -> String {
+    match target {
+        LinkTarget::Internal { chapter, anchor } => anchor_label(chapter, anchor),
+        LinkTarget::External(url) => url.clone(),
+    }
+}
+
 /// The label of an anchor: chapter slug alone for the chapter start, `slug:anchor` for a heading.
 fn anchor_label(chapter: &str, anchor: &str) -> String {
     if anchor.is_empty() { chapter.to_string() } else { format!("{chapter}:{anchor}") }
@@ -213,9 +236,16 @@ impl Writer<'_> {
                 self.inlines(content);
                 self.out.push(']');
             }
-            Block::Turn { speaker, content, .. } => {
-                let question = self.edition.meta.interviewers.iter().any(|i| i == speaker);
-                let _ = write!(self.out, "#turn({}, question: {})[", string(speaker), question);
+            Block::Turn { speaker, person, content, .. } => {
+                let participant = person.as_ref().and_then(|id| self.edition.participants.iter().find(|p| &p.id == id));
+                let question = participant.is_some_and(|p| p.interviewer)
+                    || self.edition.meta.interviewers.iter().any(|i| i == speaker);
+                let target = match participant {
+                    Some(p) if p.interviewer => string(PARTICIPANTS_LABEL),
+                    Some(p) => p.target.as_ref().map_or("none".into(), |t| string(&target_label(t))),
+                    None => "none".into(),
+                };
+                let _ = write!(self.out, "#turn({}, question: {}, target: {target})[", string(speaker), question);
                 self.inlines(content);
                 self.out.push(']');
             }
@@ -290,6 +320,21 @@ impl Writer<'_> {
                 self.out.push(')');
             }
             Block::Rule { .. } => self.out.push_str("#rule()"),
+            Block::Profile { id, name, detail, portrait, url, bio, .. } => {
+                let (path, alt) = match portrait {
+                    Some((p, a)) => (string(&format!("/{p}")), string(a)),
+                    None => ("none".into(), "none".into()),
+                };
+                let url = url.as_deref().map_or("none".into(), string);
+                let _ = write!(
+                    self.out,
+                    "#profile({}, {}, {}, portrait: {path}, alt: {alt}, url: {url})",
+                    string(&anchor_label(&self.chapter.slug, id)),
+                    string(name),
+                    string(detail)
+                );
+                self.content_block(bio);
+            }
             Block::References { hanging, entries, .. } => {
                 let _ = write!(self.out, "#reference-list(hanging: {hanging}");
                 for (id, content) in entries {
@@ -392,8 +437,7 @@ mod tests {
             lang: "en".into(),
             meta: Meta { title: "T".into(), ..Meta::default() },
             chapters: vec![chapter.unwrap()],
-            strings: BTreeMap::new(),
-            translation: None,
+            ..Edition::default()
         }
     }
 
@@ -414,7 +458,7 @@ mod tests {
     #[test]
     fn speaker_turns_render_as_turn_calls() {
         let src = chapter_source("# T\n\n**Neha Misra:** I agree.\n");
-        assert!(src.contains("#turn(\"Neha Misra\", question: false)[I agree\\.]"), "{src}");
+        assert!(src.contains("#turn(\"Neha Misra\", question: false, target: none)[I agree\\.]"), "{src}");
     }
 
     #[test]

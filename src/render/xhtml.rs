@@ -17,6 +17,11 @@ pub const CSS_HREF: &str = "css/epub.css";
 /// Images an edition uses: project path -> file name inside the EPUB (`images/img-N.ext`).
 pub type ImageMap = BTreeMap<String, String>;
 
+/// The title page's file name (it holds the participants list).
+pub const TITLEPAGE_HREF: &str = "titlepage.xhtml";
+/// The id of the participants list on the title page.
+pub const PARTICIPANTS_ID: &str = "participants";
+
 /// Return the EPUB file name of a chapter's content document.
 pub fn chapter_href(slug: &str) -> String {
     format!("{slug}.xhtml")
@@ -79,6 +84,28 @@ pub fn title_page(edition: &Edition) -> String {
     }
     let _ = writeln!(body, "<p class=\"year\">{}</p>", m.year);
     body.push_str("</section>\n");
+    if !edition.participants.is_empty() {
+        let _ = writeln!(
+            body,
+            "<section class=\"participants\" aria-labelledby=\"{PARTICIPANTS_ID}\">\n<h2 id=\"{PARTICIPANTS_ID}\">{}</h2>\n<ul>",
+            xml(edition.string("participants"))
+        );
+        for p in &edition.participants {
+            let role = if p.interviewer { format!("{}: ", xml(edition.string("interviewer"))) } else { String::new() };
+            let name = match &p.target {
+                Some(crate::model::LinkTarget::Internal { chapter, anchor }) => format!(
+                    "<a href=\"{}#{}\"><strong>{}</strong></a>",
+                    xml(&chapter_href(chapter)),
+                    xml(&heading_anchor(anchor)),
+                    xml(&p.name)
+                ),
+                _ => format!("<strong>{}</strong>", xml(&p.name)),
+            };
+            let detail = if p.detail.is_empty() { String::new() } else { format!(", {}", xml(&p.detail)) };
+            let _ = writeln!(body, "<li>{role}{name}{detail}</li>");
+        }
+        body.push_str("</ul>\n</section>\n");
+    }
     page(edition, &m.title, "titlepage", &body)
 }
 
@@ -136,6 +163,11 @@ pub fn toc(edition: &Edition) -> Vec<NavEntry> {
                 .filter_map(|b| match b {
                     Block::Heading { level: 2, id, content, .. } => Some(NavEntry {
                         title: plain_text(content),
+                        href: format!("{href}#{}", heading_anchor(id)),
+                        children: Vec::new(),
+                    }),
+                    Block::Profile { id, name, .. } => Some(NavEntry {
+                        title: name.clone(),
                         href: format!("{href}#{}", heading_anchor(id)),
                         children: Vec::new(),
                     }),
@@ -229,10 +261,21 @@ impl<'e> Writer<'e> {
                 self.inlines(content);
                 let _ = writeln!(self.out, "</h{level}>");
             }
-            Block::Turn { speaker, content, .. } => {
-                let question = self.edition.meta.interviewers.iter().any(|i| i == speaker);
+            Block::Turn { speaker, person, content, .. } => {
+                let participant = person.as_ref().and_then(|id| self.edition.participants.iter().find(|p| &p.id == id));
+                let question = participant.is_some_and(|p| p.interviewer)
+                    || self.edition.meta.interviewers.iter().any(|i| i == speaker);
                 let class = if question { "turn question" } else { "turn answer" };
-                let _ = write!(self.out, "<p class=\"{class}\"><span class=\"speaker\">{}:</span> ", xml(speaker));
+                let href = match participant {
+                    Some(p) if p.interviewer => Some(format!("{TITLEPAGE_HREF}#{PARTICIPANTS_ID}")),
+                    Some(p) => p.target.as_ref().map(|t| self.target_href(t)),
+                    None => None,
+                };
+                let name = match href {
+                    Some(href) => format!("<a href=\"{}\">{}:</a>", xml(&href), xml(speaker)),
+                    None => format!("{}:", xml(speaker)),
+                };
+                let _ = write!(self.out, "<p class=\"{class}\"><span class=\"speaker\">{name}</span> ");
                 self.inlines(content);
                 self.out.push_str("</p>\n");
             }
@@ -315,6 +358,27 @@ impl<'e> Writer<'e> {
                 self.out.push_str("</tbody>\n</table>\n");
             }
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
+            Block::Profile { id, name, detail, portrait, url, bio, .. } => {
+                let anchor = xml(&heading_anchor(id));
+                let _ = writeln!(self.out, "<section class=\"profile\" aria-labelledby=\"{anchor}\">");
+                let _ = writeln!(self.out, "<h2 id=\"{anchor}\">{}</h2>", xml(name));
+                if !detail.is_empty() {
+                    let _ = writeln!(self.out, "<p class=\"person-detail\">{}</p>", xml(detail));
+                }
+                if let Some((path, alt)) = portrait {
+                    let _ = writeln!(self.out, "<figure class=\"portrait\">{}</figure>", self.img(path, alt));
+                }
+                self.blocks(bio);
+                if let Some(url) = url {
+                    let _ = writeln!(
+                        self.out,
+                        "<p class=\"person-url\"><a href=\"{}\" dir=\"ltr\">{}</a></p>",
+                        xml(&crate::render::escape::url(url)),
+                        xml(url)
+                    );
+                }
+                self.out.push_str("</section>\n");
+            }
             Block::References { hanging, entries, .. } => {
                 let class = if *hanging { "references hanging" } else { "references" };
                 let _ = writeln!(self.out, "<ul class=\"{class}\">");
@@ -374,6 +438,13 @@ impl<'e> Writer<'e> {
                     self.out.push('\n');
                 }
             }
+        }
+    }
+
+    fn target_href(&self, target: &LinkTarget) -> String {
+        match target {
+            LinkTarget::External(u) => url(u),
+            LinkTarget::Internal { chapter, anchor } => self.internal_href(chapter, anchor),
         }
     }
 

@@ -32,7 +32,7 @@ impl Project {
     /// Copy the repository's own report project (report.yaml, chapters, fonts, bibliography).
     pub fn report() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        for entry in ["report.yaml", "chapters", "fonts", "bibliography", "people"] {
+        for entry in ["report.yaml", "people.yaml", "chapters", "fonts", "bibliography"] {
             let from = repo().join(entry);
             if from.exists() {
                 copy_tree(&from, &dir.path().join(entry));
