@@ -405,6 +405,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
                 source: PathBuf::from(DIR),
                 slug: REFERENCES_SLUG.into(),
                 kind: ChapterKind::References,
+                lang: None,
                 title: vec![Inline::Text(edition.string("bibliography").to_string())],
                 blocks: vec![Block::References { span: Span::default(), hanging: list.hanging_indent, entries }],
                 footnotes: BTreeMap::new(),

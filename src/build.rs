@@ -9,14 +9,15 @@ use rayon::prelude::*;
 
 use crate::bib::{self, Bibliography};
 use crate::diag::{Diagnostic, has_errors, line_col};
+use crate::fonts;
 use crate::markdown;
-use crate::model::{Chapter, Edition, FontStacks, Inline, visit_inlines_of_blocks};
+use crate::model::{Chapter, Edition, Inline, visit_inlines_of_blocks};
 use crate::output;
 use crate::package::epub::{self, EpubSettings};
 use crate::package::pdf::{self, PdfSettings};
 use crate::package::world::Shared;
 use crate::people::{self, People};
-use crate::plan::{EditionPlan, Format, Plan};
+use crate::plan::{ChapterFile, EditionPlan, Format, Plan};
 use crate::render::typst::{self as typst_render, TEMPLATE, TEMPLATE_PATH, TypstFile};
 
 /// One written (or, for `check`, validated) artifact.
@@ -61,8 +62,29 @@ pub fn run(plan: &Plan) -> Outcome {
         }
     };
     let shared = Shared::load(&plan.root.join("fonts"));
-    let per_edition: Vec<Outcome> =
-        plan.editions.par_iter().map(|e| edition(plan, &shared, &people, bib.as_ref(), e)).collect();
+    // Files every edition shares: check once that each of their characters can be printed.
+    let mut shared_files = vec![PathBuf::from(crate::plan::CONFIG_FILE), PathBuf::from(people::FILE)];
+    if let Ok(entries) = fs::read_dir(plan.root.join(bib::DIR)) {
+        let mut bib_files: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok()).map(|e| Path::new(bib::DIR).join(e.file_name())).collect();
+        bib_files.sort();
+        shared_files.extend(bib_files);
+    }
+    for rel in shared_files {
+        if let Ok(text) = fs::read_to_string(plan.root.join(&rel)) {
+            outcome.diagnostics.extend(fonts::check_text(&shared, &rel, &text));
+        }
+    }
+    if has_errors(&outcome.diagnostics) {
+        return outcome;
+    }
+    let build_all = || -> Vec<Outcome> {
+        plan.editions.par_iter().map(|e| edition(plan, &shared, &people, bib.as_ref(), e)).collect()
+    };
+    let per_edition = match plan.jobs.map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build()) {
+        Some(Ok(pool)) => pool.install(build_all),
+        _ => build_all(),
+    };
     for o in per_edition {
         outcome.artifacts.extend(o.artifacts);
         outcome.diagnostics.extend(o.diagnostics);
@@ -73,19 +95,47 @@ pub fn run(plan: &Plan) -> Outcome {
 /// Read, parse and check the chapters of one edition into the model.
 pub fn load_edition(
     plan: &Plan,
+    shared: &Shared,
     people: &People,
     bib: Option<&Bibliography>,
     ed: &EditionPlan,
 ) -> (Option<Edition>, Vec<Diagnostic>) {
-    let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>)> =
-        ed.chapters.par_iter().map(|rel| read_chapter(&plan.root, rel)).collect();
-    let mut diags = Vec::new();
+    let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>, Option<String>)> =
+        ed.chapters.par_iter().map(|file| read_chapter(&plan.root, file, &ed.lang)).collect();
+    let mut diags = ed.problems.clone();
     let mut chapters = Vec::new();
-    for (chapter, d) in parsed {
+    // Every character must be printable: check the chapters and the edition's own data files.
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    for ((chapter, d, text), file) in parsed.into_iter().zip(&ed.chapters) {
         diags.extend(d);
         chapters.extend(chapter);
+        texts.extend(text.map(|t| (file.path.clone(), t)));
+    }
+    for name in ["edition.yaml", "people.yaml"] {
+        let rel = Path::new("chapters").join(&ed.lang).join(name);
+        if let Ok(text) = fs::read_to_string(plan.root.join(&rel)) {
+            texts.push((rel, text));
+        }
+    }
+    for (rel, text) in &texts {
+        diags.extend(fonts::check_text(shared, rel, text));
     }
 
+    // An untranslated chapter standing in says so, in the edition's language.
+    for chapter in chapters.iter_mut().filter(|c| c.lang.is_some()) {
+        let note = ed.strings.get("untranslated").cloned().unwrap_or_default();
+        let span = crate::model::Span { line: 1, column: 1 };
+        let marker = crate::model::Block::Paragraph { span, content: vec![crate::model::Inline::Text(note)] };
+        chapter.blocks.insert(
+            0,
+            crate::model::Block::Callout {
+                span,
+                kind: crate::model::CalloutKind::Warning,
+                title: None,
+                blocks: vec![marker],
+            },
+        );
+    }
     let mut meta = plan.meta.clone();
     if let Some(title) = &ed.title {
         meta.title = title.clone();
@@ -103,6 +153,7 @@ pub fn load_edition(
         strings: ed.strings.clone(),
         translation: ed.translation.clone(),
         participants: Vec::new(),
+        fonts: Default::default(),
     };
     diags.extend(people::apply(&plan.root, people, &mut edition));
     diags.extend(bib::resolve(&mut edition, bib));
@@ -113,10 +164,12 @@ pub fn load_edition(
     (Some(edition), diags)
 }
 
-fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
+/// Read and parse one chapter file; also return its text for the glyph check.
+fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>, Option<String>) {
+    let rel = &file.path;
     let bytes = match fs::read(root.join(rel)) {
         Ok(b) => b,
-        Err(e) => return (None, vec![Diagnostic::error(format!("cannot read the chapter: {e}")).in_file(rel)]),
+        Err(e) => return (None, vec![Diagnostic::error(format!("cannot read the chapter: {e}")).in_file(rel)], None),
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -128,20 +181,28 @@ fn read_chapter(root: &Path, rel: &Path) -> (Option<Chapter>, Vec<Diagnostic>) {
                 .in_file(rel)
                 .at(line, col)
                 .with_hint("save the file as UTF-8");
-            return (None, vec![d]);
+            return (None, vec![d], None);
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    markdown::parse(root, rel, text)
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let chapter_lang = file.fallback.as_deref().unwrap_or(lang);
+    let (chapter, diags) = markdown::parse(root, rel, &text, chapter_lang);
+    let chapter = chapter.map(|mut c| {
+        if let Some(source_lang) = &file.fallback {
+            c.lang = Some(source_lang.clone());
+        }
+        c
+    });
+    (chapter, diags, Some(text))
 }
 
 fn edition(plan: &Plan, shared: &Shared, people: &People, bib: Option<&Bibliography>, ed: &EditionPlan) -> Outcome {
     let mut outcome = Outcome::default();
-    let (edition, diags) = load_edition(plan, people, bib, ed);
+    let (edition, diags) = load_edition(plan, shared, people, bib, ed);
     outcome.diagnostics = diags;
     let Some(mut edition) = edition else { return outcome };
-    let (fonts, font_diags) = available_fonts(shared, &edition.meta.fonts);
-    edition.meta.fonts = fonts;
+    let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
+    edition.fonts = fonts;
     outcome.diagnostics.extend(font_diags);
     let typst_files = typst_render::render(&edition);
     if plan.write
@@ -163,36 +224,6 @@ fn edition(plan: &Plan, shared: &Shared, people: &People, bib: Option<&Bibliogra
         outcome.diagnostics.extend(diags);
     }
     outcome
-}
-
-/// Keep the configured families the font book has, warn about the others, and end each stack
-/// with typst's embedded fallback so text is never set in an unknown font.
-fn available_fonts(shared: &Shared, wanted: &FontStacks) -> (FontStacks, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut pick = |families: &[String], fallback: &str| {
-        let mut out: Vec<String> = Vec::new();
-        for family in families {
-            if shared.book().contains_family(&family.to_lowercase()) {
-                out.push(family.clone());
-            } else if wanted.configured {
-                diags.push(
-                    Diagnostic::warning(format!("font family `{family}` is not available"))
-                        .in_file(crate::plan::CONFIG_FILE)
-                        .with_hint(format!("add its font files to fonts/; `{fallback}` is used instead")),
-                );
-            }
-        }
-        out.push(fallback.to_string());
-        out.dedup();
-        out
-    };
-    let fonts = FontStacks {
-        serif: pick(&wanted.serif, "Libertinus Serif"),
-        sans: pick(&wanted.sans, "Libertinus Serif"),
-        mono: pick(&wanted.mono, "DejaVu Sans Mono"),
-        configured: wanted.configured,
-    };
-    (fonts, diags)
 }
 
 fn artifact_path(plan: &Plan, lang: &str, format: Format) -> PathBuf {

@@ -20,6 +20,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, write nothing.
     Check(CheckArgs),
+    /// Show which chapters of each translation are translated, missing or stale.
+    Status(StatusArgs),
     /// Compile a Typst file with Spotlight's embedded typst alone (for benchmarks: the floor).
     #[command(hide = true)]
     Typst(TypstArgs),
@@ -59,6 +61,32 @@ pub struct BuildArgs {
     /// Also write intermediate sources (`typst`: the generated Typst under OUT/typst/LANG/).
     #[arg(long, value_enum)]
     pub emit: Vec<EmitArg>,
+    /// Build translations with missing chapters, using the source text with a visible marker.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// How many editions and formats to build at once (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Options of `spotlight status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// Output as text (default) or JSON.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: StatusFormat,
+}
+
+/// Output forms of `spotlight status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A table for people.
+    Text,
+    /// One JSON document for machines.
+    Json,
 }
 
 /// Options of `spotlight check`.
@@ -70,6 +98,9 @@ pub struct CheckArgs {
     /// Check only this edition (repeatable).
     #[arg(long = "lang", value_name = "CODE")]
     pub langs: Vec<String>,
+    /// Accept translations with missing chapters, as `build --allow-incomplete` does.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 /// An output format on the command line.

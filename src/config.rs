@@ -71,6 +71,9 @@ pub struct FontsConfig {
     /// Code families.
     #[serde(default)]
     pub mono: Vec<String>,
+    /// Families per script, e.g. `arabic: [Noto Naskh Arabic]`, `chinese: [WenQuanYi Micro Hei]`.
+    #[serde(default)]
+    pub scripts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The publisher block of `report.yaml`.
@@ -128,6 +131,10 @@ pub struct FrontMatter {
     /// Overrides the chapter title taken from its first heading.
     #[serde(default)]
     pub title: Option<String>,
+    /// In a translation: the hash of the source chapter it was translated from (`spotlight status`
+    /// prints the current one).
+    #[serde(default)]
+    pub source_hash: Option<String>,
 }
 
 /// Parse YAML text into `T`; errors name `file` and the line, shifted by `first_line - 1`.

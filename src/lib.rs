@@ -18,6 +18,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod fonts;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -25,6 +26,7 @@ pub mod package;
 pub mod people;
 pub mod plan;
 pub mod render;
+pub mod status;
 
 /// The version line `spotlight --version` prints: the tool's version and the typst it embeds.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use spotlight::build::{self, Outcome};
-use spotlight::cli::{Cli, Command, TypstArgs};
+use spotlight::cli::{Cli, Command, StatusFormat, TypstArgs};
 use spotlight::diag::{Diagnostic, has_errors};
 use spotlight::package::pdf::{self, PdfSettings};
 use spotlight::package::world::Shared;
-use spotlight::plan;
+use spotlight::{plan, status};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -27,6 +27,16 @@ fn main() -> ExitCode {
         },
         Command::Check(args) => match plan::for_check(&args) {
             Ok(plan) => finish(build::run(&plan), false),
+            Err(d) => config_failure(&d),
+        },
+        Command::Status(args) => match plan::load(&args.project, &[], true) {
+            Ok(plan) => {
+                match args.format {
+                    StatusFormat::Text => print!("{}", status::text(&plan)),
+                    StatusFormat::Json => println!("{:#}", status::json(&plan)),
+                }
+                ExitCode::SUCCESS
+            }
             Err(d) => config_failure(&d),
         },
         Command::Typst(args) => compile_typst(&args),

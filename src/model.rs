@@ -29,6 +29,8 @@ pub struct Edition {
     pub translation: Option<Translation>,
     /// The people of the interview, for the opening of the report (empty without people records).
     pub participants: Vec<Participant>,
+    /// The fonts the edition is set in.
+    pub fonts: EditionFonts,
 }
 
 /// A participant of the interview as the opening of the report lists them.
@@ -120,8 +122,32 @@ pub struct FontStacks {
     pub sans: Vec<String>,
     /// Code.
     pub mono: Vec<String>,
+    /// Font families per script (`arabic`, `chinese`, ...), for editions and passages in that script.
+    pub scripts: BTreeMap<String, Vec<String>>,
     /// Whether report.yaml named the fonts (then a missing family is worth a warning).
     pub configured: bool,
+}
+
+/// The fonts an edition is set in: available families only, most preferred first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditionFonts {
+    /// Body text.
+    pub serif: Vec<Family>,
+    /// Headings, speaker names, labels.
+    pub sans: Vec<Family>,
+    /// Code.
+    pub mono: Vec<Family>,
+    /// The script of the edition's language, if it has its own fonts (`arabic`, `chinese`).
+    pub script: Option<String>,
+}
+
+/// One family of a font stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// The family name as the font book knows it.
+    pub name: String,
+    /// Set Latin letters only (in Chinese and Japanese text, whose punctuation the CJK font sets).
+    pub latin_only: bool,
 }
 
 /// The publisher's name and address.
@@ -146,6 +172,9 @@ pub struct Chapter {
     pub slug: String,
     /// Whether the chapter is written or generated, and what it holds.
     pub kind: ChapterKind,
+    /// Set when the chapter is in another language than its edition (an untranslated chapter
+    /// standing in): that language.
+    pub lang: Option<String>,
     /// The chapter title (front matter override or first level-1 heading).
     pub title: Vec<Inline>,
     /// Body blocks, the title heading excluded.
@@ -345,6 +374,20 @@ pub enum LinkTarget {
     External(String),
     /// An anchor in a chapter of the same edition: chapter slug and anchor id (empty for the start).
     Internal { chapter: String, anchor: String },
+}
+
+/// The direction of the first letter with a strong direction (as HTML `dir="auto"` decides).
+pub fn first_strong_dir(text: &str) -> Option<&'static str> {
+    text.chars().find_map(|c| {
+        let rtl = matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF);
+        if rtl {
+            Some("rtl")
+        } else if c.is_alphabetic() {
+            Some("ltr")
+        } else {
+            None
+        }
+    })
 }
 
 /// Concatenate the plain text of inlines (for titles in metadata, alt text, bookmarks).

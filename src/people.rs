@@ -149,7 +149,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
         let mut bio = Vec::new();
         if let Some(text) = &l.bio {
             let line = bio_line(&local_text, &record.id);
-            let (blocks, d) = markdown::parse_fragment(root, &rel, text, line);
+            let (blocks, d) = markdown::parse_fragment(root, &rel, text, &edition.lang, line);
             diags.extend(d);
             bio = blocks;
         } else if !record.interviewer {
@@ -254,6 +254,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
                 source: rel.clone(),
                 slug: PEOPLE_SLUG.into(),
                 kind: ChapterKind::People,
+                lang: None,
                 title: vec![Inline::Text(edition.string("about-interviewees").to_string())],
                 blocks,
                 footnotes: BTreeMap::new(),

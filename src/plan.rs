@@ -10,6 +10,7 @@ use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg};
 use crate::config::{self, Config, EditionConfig};
 use crate::diag::Diagnostic;
 use crate::model::{FontStacks, Meta, Publisher, STRING_KEYS, Translation};
+use crate::status::{self, ChapterState, ChapterStatus};
 
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -56,6 +57,19 @@ pub struct Plan {
     pub nocite: Vec<String>,
     /// The moment embedded in artifacts (UTC): `SOURCE_DATE_EPOCH`, else the report's date at midnight.
     pub timestamp: (i32, u8, u8, u8, u8, u8),
+    /// The language translations are made from.
+    pub source_lang: String,
+    /// How many editions and formats to build at once (`None`: all cores).
+    pub jobs: Option<usize>,
+}
+
+/// One chapter file of an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterFile {
+    /// The Markdown file, relative to the root.
+    pub path: PathBuf,
+    /// Set when the chapter is not translated and the source chapter stands in: the source language.
+    pub fallback: Option<String>,
 }
 
 /// One edition's files and settings.
@@ -63,8 +77,12 @@ pub struct Plan {
 pub struct EditionPlan {
     /// BCP 47 language code.
     pub lang: String,
-    /// Chapter files relative to the root, in reading order.
-    pub chapters: Vec<PathBuf>,
+    /// Chapter files in reading order (with source chapters standing in for missing translations).
+    pub chapters: Vec<ChapterFile>,
+    /// For a translation: the state of each chapter against the source.
+    pub status: Vec<ChapterStatus>,
+    /// Problems found while planning the edition (missing or stale chapters), reported by the build.
+    pub problems: Vec<Diagnostic>,
     /// Title in this language, if `edition.yaml` gives one.
     pub title: Option<String>,
     /// Subtitle in this language, if `edition.yaml` gives one.
@@ -77,7 +95,8 @@ pub struct EditionPlan {
 
 /// Build the plan for `spotlight build`.
 pub fn for_build(args: &BuildArgs) -> Result<Plan, Diagnostic> {
-    let mut plan = load(&args.project, &args.langs)?;
+    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
+    plan.jobs = args.jobs.filter(|j| *j > 0);
     plan.out = match &args.out {
         Some(out) => out.clone(),
         None => plan.root.join("dist"),
@@ -101,11 +120,11 @@ pub fn for_build(args: &BuildArgs) -> Result<Plan, Diagnostic> {
 
 /// Build the plan for `spotlight check`: the same checks, nothing written.
 pub fn for_check(args: &CheckArgs) -> Result<Plan, Diagnostic> {
-    load(&args.project, &args.langs)
+    load(&args.project, &args.langs, args.allow_incomplete)
 }
 
 /// Load `report.yaml` under `project` and list the chapter files of the selected editions.
-pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
+pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<Plan, Diagnostic> {
     let root = fs::canonicalize(project).map_err(|e| {
         Diagnostic::error(format!("cannot open the project folder: {e}"))
             .in_file(project)
@@ -150,16 +169,7 @@ pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
     }
     let editions = edition_langs
         .into_iter()
-        .map(|lang| {
-            let chapters = list_chapters(&root, &lang)?;
-            let edition = load_edition_config(&root, &lang)?;
-            let mut strings: BTreeMap<String, String> =
-                STRING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-            strings.extend(edition.strings);
-            let translation =
-                edition.translation.map(|t| Translation { of: t.of, status: t.status, translator: t.translator });
-            Ok(EditionPlan { lang, chapters, title: edition.title, subtitle: edition.subtitle, strings, translation })
-        })
+        .map(|lang| plan_edition(&root, &lang, &config.language, allow_incomplete))
         .collect::<Result<Vec<_>, Diagnostic>>()?;
 
     Ok(Plan {
@@ -171,6 +181,8 @@ pub fn load(project: &Path, langs: &[String]) -> Result<Plan, Diagnostic> {
         emit_typst: false,
         write: false,
         citation_style: config.bibliography.style.clone(),
+        source_lang: config.language.clone(),
+        jobs: None,
         nocite: config.bibliography.nocite.clone(),
         timestamp,
     })
@@ -181,6 +193,14 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
         let line = text.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
         Diagnostic::error(String::new()).in_file(CONFIG_FILE).at(line, 1)
     };
+    for script in config.fonts.scripts.keys() {
+        if !crate::fonts::SCRIPTS.iter().any(|s| s.name == script) {
+            let mut d = locate("fonts");
+            d.message = format!("unknown script `{script}` under fonts.scripts");
+            let names: Vec<&str> = crate::fonts::SCRIPTS.iter().map(|s| s.name).collect();
+            return Err(d.with_hint(format!("known scripts: {}", names.join(", "))));
+        }
+    }
     if config.slug.is_empty() || !config.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         let mut d = locate("slug");
@@ -213,6 +233,7 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
             serif: or_default(&config.fonts.serif, "Noto Serif"),
             sans: or_default(&config.fonts.sans, "Noto Sans"),
             mono: or_default(&config.fonts.mono, "DejaVu Sans Mono"),
+            scripts: config.fonts.scripts.clone(),
             configured: !(config.fonts.serif.is_empty()
                 && config.fonts.sans.is_empty()
                 && config.fonts.mono.is_empty()),
@@ -222,6 +243,93 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
 
 fn or_default(families: &[String], default: &str) -> Vec<String> {
     if families.is_empty() { vec![default.to_string()] } else { families.to_vec() }
+}
+
+/// Plan one edition: its settings and chapter files; for a translation, compare its chapters with
+/// the source's and let source chapters stand in for missing ones where that is allowed.
+fn plan_edition(root: &Path, lang: &str, source_lang: &str, allow_incomplete: bool) -> Result<EditionPlan, Diagnostic> {
+    let own = list_chapters(root, lang)?;
+    let edition = load_edition_config(root, lang)?;
+    let mut strings: BTreeMap<String, String> =
+        STRING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    strings.extend(edition.strings);
+    let translation = edition.translation.map(|t| Translation { of: t.of, status: t.status, translator: t.translator });
+    let mut chapters: Vec<ChapterFile> = own.iter().map(|p| ChapterFile { path: p.clone(), fallback: None }).collect();
+    let mut status = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(t) = &translation
+        && lang != source_lang
+    {
+        let source = list_chapters(root, &t.of)?;
+        status = status::compare(root, &source, &own);
+        let draft = t.status == "draft";
+        chapters.clear();
+        for chapter in &status {
+            let target = Path::new("chapters").join(lang).join(&chapter.name);
+            match (&chapter.state, &chapter.source, &chapter.translation) {
+                (ChapterState::Missing { .. }, Some(src), _) => {
+                    let d = Diagnostic::error(format!(
+                        "`{}` is not translated: {} has no `{}`",
+                        src.display(),
+                        lang,
+                        chapter.name
+                    ))
+                    .in_file(&target)
+                    .with_hint("translate it, mark the edition `status: draft` in edition.yaml, or build with --allow-incomplete");
+                    if draft || allow_incomplete {
+                        problems.push(Diagnostic {
+                            severity: crate::diag::Severity::Warning,
+                            message: format!("{}; the {} original is used", d.message, t.of),
+                            ..d
+                        });
+                        chapters.push(ChapterFile { path: src.clone(), fallback: Some(t.of.clone()) });
+                    } else {
+                        problems.push(d);
+                    }
+                }
+                (ChapterState::Stale { current, .. }, Some(src), Some(tr)) => {
+                    problems.push(
+                        Diagnostic::warning(format!(
+                            "`{}` is stale: `{}` changed after it was translated",
+                            tr.display(),
+                            src.display()
+                        ))
+                        .in_file(tr)
+                        .at(1, 1)
+                        .with_hint(format!(
+                            "update the translation, then set `source-hash: {current}` in its front matter"
+                        )),
+                    );
+                    chapters.push(ChapterFile { path: tr.clone(), fallback: None });
+                }
+                (ChapterState::Unverified { current }, Some(src), Some(tr)) => {
+                    problems.push(
+                        Diagnostic::warning(format!(
+                            "`{}` records no source hash; it cannot be checked against `{}`",
+                            tr.display(),
+                            src.display()
+                        ))
+                        .in_file(tr)
+                        .at(1, 1)
+                        .with_hint(format!("if it is up to date, add front matter `source-hash: {current}`")),
+                    );
+                    chapters.push(ChapterFile { path: tr.clone(), fallback: None });
+                }
+                (_, _, Some(tr)) => chapters.push(ChapterFile { path: tr.clone(), fallback: None }),
+                (_, _, None) => {}
+            }
+        }
+    }
+    Ok(EditionPlan {
+        lang: lang.to_string(),
+        chapters,
+        status,
+        problems,
+        title: edition.title,
+        subtitle: edition.subtitle,
+        strings,
+        translation,
+    })
 }
 
 /// Read `chapters/<lang>/edition.yaml` if present; unknown label keys are errors naming the line.

@@ -176,7 +176,7 @@ fn a_record_that_never_speaks_is_a_warning() {
     p.write("people.yaml", format!("{people}- id: silent\n  name: Silent Person\n"));
     let local = fs::read_to_string(p.path().join("chapters/en/people.yaml")).unwrap();
     p.write("chapters/en/people.yaml", format!("{local}silent:\n  role: Observer\n  bio: |\n    Never says a word.\n"));
-    let run = p.run(&["build", "--format", "epub"]);
+    let run = p.run(&["build", "--format", "epub", "--lang", "en"]);
     run.expect_code(0);
     assert!(
         run.stderr().contains("warning: Silent Person never speaks in the `en` edition\n  --> people.yaml:"),

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
 
 use super::cite::{self, Piece};
+use super::typography;
 use crate::config::{self, FrontMatter};
 use crate::diag::Diagnostic;
 use crate::model::{
@@ -18,6 +19,7 @@ pub const MAX_DEPTH: usize = 48;
 
 struct Lowerer<'t> {
     root: &'t Path,
+    lang: &'t str,
     rel: &'t Path,
     text: &'t str,
     slug: String,
@@ -34,10 +36,17 @@ struct Lowerer<'t> {
 }
 
 /// Lower a parsed chapter document into a `Chapter`.
-pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) -> (Option<Chapter>, Vec<Diagnostic>) {
+pub fn chapter<'a>(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    lang: &str,
+    doc: &'a AstNode<'a>,
+) -> (Option<Chapter>, Vec<Diagnostic>) {
     let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut l = Lowerer {
         root,
+        lang,
         rel,
         text,
         slug: slug.clone(),
@@ -67,8 +76,15 @@ pub fn chapter<'a>(root: &Path, rel: &Path, text: &str, doc: &'a AstNode<'a>) ->
         );
         return (None, l.diags);
     };
-    let chapter =
-        Chapter { source: rel.to_path_buf(), slug, kind: ChapterKind::Body, title, blocks, footnotes: l.footnotes };
+    let chapter = Chapter {
+        source: rel.to_path_buf(),
+        slug,
+        kind: ChapterKind::Body,
+        lang: None,
+        title,
+        blocks,
+        footnotes: l.footnotes,
+    };
     (Some(chapter), l.diags)
 }
 
@@ -77,11 +93,13 @@ pub fn fragment<'a>(
     root: &Path,
     rel: &Path,
     text: &str,
+    lang: &str,
     doc: &'a AstNode<'a>,
     first_line: usize,
 ) -> (Vec<Block>, Vec<Diagnostic>) {
     let mut l = Lowerer {
         root,
+        lang,
         rel,
         text,
         slug: String::new(),
@@ -337,10 +355,10 @@ impl<'t> Lowerer<'t> {
         let mut out = Vec::with_capacity(inlines.len());
         for inline in inlines {
             match inline {
-                Inline::Text(text) if text.contains('@') => {
+                Inline::Text(text) => {
                     for piece in cite::split(&text) {
                         match piece {
-                            Piece::Text(t) => push_text(&mut out, &t),
+                            Piece::Text(t) => push_text(&mut out, &typography::apply(self.lang, &t)),
                             Piece::Cite { mode, items, raw } => {
                                 let span = self.locate(&raw, node_span);
                                 out.push(Inline::Cite { span, mode, items, raw });

@@ -4,6 +4,7 @@
 mod cite;
 mod lower;
 mod targets;
+pub mod typography;
 
 use std::path::Path;
 
@@ -14,8 +15,8 @@ use crate::model::Chapter;
 
 pub use targets::check_links;
 
-/// Build the comrak options every Markdown file is parsed with.
-pub fn options() -> Options<'static> {
+/// Build the comrak options every Markdown file of an edition in `lang` is parsed with.
+pub fn options(lang: &str) -> Options<'static> {
     let mut options = Options::default();
     let ext = &mut options.extension;
     ext.strikethrough = true;
@@ -26,7 +27,8 @@ pub fn options() -> Options<'static> {
     ext.superscript = false;
     ext.alerts = true;
     ext.front_matter_delimiter = Some("---".to_string());
-    options.parse.smart = true;
+    // comrak's smart punctuation is English; other languages get `typography::apply`.
+    options.parse.smart = typography::english_smart(lang);
     options
 }
 
@@ -34,10 +36,10 @@ pub fn options() -> Options<'static> {
 ///
 /// Returns the chapter (absent when it has errors that leave nothing to render) and every
 /// diagnostic found, errors and warnings alike.
-pub fn parse(root: &Path, rel: &Path, text: &str) -> (Option<Chapter>, Vec<Diagnostic>) {
+pub fn parse(root: &Path, rel: &Path, text: &str, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let doc = comrak::parse_document(&arena, text, &options());
-    lower::chapter(root, rel, text, doc)
+    let doc = comrak::parse_document(&arena, text, &options(lang));
+    lower::chapter(root, rel, text, lang, doc)
 }
 
 /// Parse a Markdown fragment (a bio) that starts on line `first_line` of `rel` into blocks.
@@ -45,13 +47,14 @@ pub fn parse_fragment(
     root: &Path,
     rel: &Path,
     text: &str,
+    lang: &str,
     first_line: usize,
 ) -> (Vec<crate::model::Block>, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let mut options = options();
+    let mut options = options(lang);
     options.extension.front_matter_delimiter = None;
     let doc = comrak::parse_document(&arena, text, &options);
-    lower::fragment(root, rel, text, doc, first_line)
+    lower::fragment(root, rel, text, lang, doc, first_line)
 }
 
 /// Make an anchor id from heading text: lower case, letters and digits, words joined by hyphens.

@@ -14,7 +14,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
-use crate::model::{Edition, FontStacks, Inline, Span, visit_inlines, visit_inlines_of_blocks};
+use crate::fonts;
+use crate::model::{Edition, Family, Inline, Span, visit_inlines, visit_inlines_of_blocks};
 use crate::render::escape::{url, xml};
 use crate::render::xhtml::{self, CSS, CSS_HREF, ImageMap, NavEntry};
 
@@ -56,7 +57,7 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
     };
 
     // Styles and fonts.
-    let (font_css, fonts) = font_faces(settings.font_dir, &edition.meta.fonts);
+    let (font_css, fonts) = font_faces(settings.font_dir, edition);
     let css = format!("{font_css}\n{CSS}");
     add(&mut entries, &mut items, item("css", CSS_HREF, "text/css"), css.into_bytes());
     for (i, (name, bytes)) in fonts.into_iter().enumerate() {
@@ -209,13 +210,34 @@ fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagn
     if errors.is_empty() { Ok(images) } else { Err(errors) }
 }
 
-/// Generate `@font-face` rules for the font files of the serif and sans stacks, named by role.
-fn font_faces(dir: &Path, stacks: &FontStacks) -> (String, Vec<(String, Vec<u8>)>) {
+/// Generate `@font-face` rules for the font files of the edition's serif and sans stacks (Latin
+/// families and the edition's own script; collections (.ttc) cannot go into an EPUB and are left to
+/// the reading system), named by role so the stylesheet needs no font names.
+fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
     let mut css = String::new();
-    let mut files = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else { return (css, files) };
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
+    let stacks = &edition.meta.fonts;
+    let own_script: &[String] =
+        edition.fonts.script.as_ref().and_then(|s| stacks.scripts.get(s)).map_or(&[], Vec::as_slice);
+    let range = edition
+        .fonts
+        .script
+        .as_deref()
+        .and_then(|s| fonts::SCRIPTS.iter().find(|x| x.name == s))
+        .map(|s| s.unicode_range);
+    let wanted = |families: &[Family], family: &str| {
+        families.iter().any(|f| {
+            f.name.to_lowercase() == family
+                && (stacks_contains(&stacks.serif, family)
+                    || stacks_contains(&stacks.sans, family)
+                    || own_script.iter().any(|o| o.to_lowercase() == family))
+        })
+    };
+    // Script faces first: without unicode-range support, the last face declared wins.
+    let mut faces: Vec<(bool, String)> = Vec::new();
     for path in paths {
         let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         if ext != "ttf" && ext != "otf" {
@@ -224,9 +246,10 @@ fn font_faces(dir: &Path, stacks: &FontStacks) -> (String, Vec<(String, Vec<u8>)
         let Ok(bytes) = fs::read(&path) else { continue };
         let Some(info) = FontInfo::new(&bytes, 0) else { continue };
         let family = info.family.to_lowercase();
-        let roles: Vec<&str> = [("Spotlight Serif", &stacks.serif), ("Spotlight Sans", &stacks.sans)]
+        let is_script = own_script.iter().any(|o| o.to_lowercase() == family);
+        let roles: Vec<&str> = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)]
             .into_iter()
-            .filter(|(_, stack)| stack.first().is_some_and(|f| f.to_lowercase() == family))
+            .filter(|(_, stack)| wanted(stack, &family))
             .map(|(role, _)| role)
             .collect();
         if roles.is_empty() {
@@ -234,17 +257,31 @@ fn font_faces(dir: &Path, stacks: &FontStacks) -> (String, Vec<(String, Vec<u8>)
         }
         let name = path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
         let style = if info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
+        let unicode_range = match (is_script, range) {
+            (true, Some(r)) => format!("\n  unicode-range: {r};"),
+            _ => String::new(),
+        };
         for role in roles {
-            let _ = writeln!(
-                css,
-                "@font-face {{\n  font-family: \"{role}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};\n}}",
-                url(&name),
-                info.variant.weight.to_number()
-            );
+            faces.push((
+                !is_script,
+                format!(
+                    "@font-face {{\n  font-family: \"{role}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};{unicode_range}\n}}\n",
+                    url(&name),
+                    info.variant.weight.to_number()
+                ),
+            ));
         }
         files.push((name, bytes));
     }
+    faces.sort_by_key(|(latin, _)| *latin);
+    for (_, face) in faces {
+        css.push_str(&face);
+    }
     (css, files)
+}
+
+fn stacks_contains(families: &[String], family: &str) -> bool {
+    families.iter().any(|f| f.to_lowercase() == family)
 }
 
 fn package_document(

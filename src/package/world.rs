@@ -37,6 +37,16 @@ impl Shared {
         self.fonts.book()
     }
 
+    /// Whether any font of the book has a glyph for `c` (typst falls back to every font it has).
+    pub fn covers(&self, c: char) -> bool {
+        (0..).map_while(|i| self.book().info(i)).any(|info| info.coverage.contains(c as u32))
+    }
+
+    /// Whether the book has a family of this name.
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book().contains_family(&family.to_lowercase())
+    }
+
     /// Return the font at `index` of the book.
     pub fn font(&self, index: usize) -> Option<Font> {
         self.fonts.font(index)

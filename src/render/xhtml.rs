@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
+use crate::markdown::typography::speaker_label;
 use crate::model::{Align, Block, Chapter, ChapterKind, Edition, Inline, LinkTarget, plain_text};
 use crate::render::escape::{url, xml};
 
@@ -50,9 +51,16 @@ pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap) -> Strin
         ChapterKind::References => ("bibliography", "doc-bibliography"),
         ChapterKind::People => ("appendix", "doc-appendix"),
     };
+    let lang = match &chapter.lang {
+        Some(lang) => {
+            let probe = Edition { lang: lang.clone(), ..Edition::default() };
+            format!(" lang=\"{l}\" xml:lang=\"{l}\" dir=\"{}\"", probe.dir(), l = xml(lang))
+        }
+        None => String::new(),
+    };
     let _ = write!(
         w.out,
-        "<section epub:type=\"{epub_type}\" role=\"{role}\" aria-labelledby=\"{id}\">\n<h1 id=\"{id}\">",
+        "<section epub:type=\"{epub_type}\" role=\"{role}\" aria-labelledby=\"{id}\"{lang}>\n<h1 id=\"{id}\">",
         id = xml(&chapter_anchor(&chapter.slug))
     );
     w.inlines(&chapter.title);
@@ -271,9 +279,10 @@ impl<'e> Writer<'e> {
                     Some(p) => p.target.as_ref().map(|t| self.target_href(t)),
                     None => None,
                 };
+                let label = xml(&speaker_label(&self.edition.lang, speaker));
                 let name = match href {
-                    Some(href) => format!("<a href=\"{}\">{}:</a>", xml(&href), xml(speaker)),
-                    None => format!("{}:", xml(speaker)),
+                    Some(href) => format!("<a href=\"{}\">{label}</a>", xml(&href)),
+                    None => label,
                 };
                 let _ = write!(self.out, "<p class=\"{class}\"><span class=\"speaker\">{name}</span> ");
                 self.inlines(content);
@@ -383,7 +392,8 @@ impl<'e> Writer<'e> {
                 let class = if *hanging { "references hanging" } else { "references" };
                 let _ = writeln!(self.out, "<ul class=\"{class}\">");
                 for (id, content) in entries {
-                    let _ = write!(self.out, "<li id=\"{}\">", xml(&heading_anchor(id)));
+                    // Each entry runs in the direction of its own text (an English title in an Arabic edition).
+                    let _ = write!(self.out, "<li id=\"{}\" dir=\"auto\">", xml(&heading_anchor(id)));
                     self.inlines(content);
                     self.out.push_str("</li>\n");
                 }

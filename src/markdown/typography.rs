@@ -1,0 +1,126 @@
+//! Language-aware punctuation for text runs. comrak's smart punctuation is English-only, so other
+//! editions get their conventions here: French guillemets and spaces before `; : ! ?`, Spanish
+//! guillemets, and dashes and ellipses for every language; Chinese, Japanese and Arabic text keeps
+//! the punctuation its translator typed (no English quotes forced on it).
+
+/// Whether comrak's (English) smart punctuation suits the language.
+pub fn english_smart(lang: &str) -> bool {
+    lang == "en" || lang.starts_with("en-")
+}
+
+/// Apply the language's punctuation conventions to a run of plain text.
+pub fn apply(lang: &str, text: &str) -> String {
+    let primary = lang.split('-').next().unwrap_or(lang);
+    if english_smart(lang) || matches!(primary, "zh" | "ja" | "ko") {
+        return text.to_string();
+    }
+    let text = dashes_and_ellipses(text);
+    match primary {
+        "fr" => french(&text),
+        "es" | "it" | "pt" | "ca" => guillemets(&text),
+        _ => text,
+    }
+}
+
+fn dashes_and_ellipses(text: &str) -> String {
+    text.replace("---", "\u{2014}").replace("--", "\u{2013}").replace("...", "\u{2026}")
+}
+
+/// Whether a straight double quote after `prev` opens a quotation.
+fn opens(prev: Option<char>) -> bool {
+    prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '\u{2014}' | '\u{2013}'))
+}
+
+fn guillemets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push(if opens(out.chars().next_back()) { '\u{AB}' } else { '\u{BB}' }),
+            '\'' => out.push('\u{2019}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// French: guillemets with narrow no-break spaces inside, a narrow no-break space before `; ! ?`
+/// and a no-break space before `:` where the text has a space there, typographic apostrophes.
+fn french(text: &str) -> String {
+    const NNBSP: char = '\u{202F}';
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => out.push('\u{2019}'),
+            '"' | '\u{AB}' | '\u{BB}' => {
+                let open = c == '\u{AB}' || (c == '"' && opens(out.chars().next_back()));
+                if open {
+                    out.push('\u{AB}');
+                    out.push(NNBSP);
+                    while chars.peek().is_some_and(|n| *n == ' ' || *n == '\u{A0}' || *n == NNBSP) {
+                        chars.next();
+                    }
+                } else {
+                    let trimmed = out.trim_end_matches([' ', '\u{A0}', NNBSP]).len();
+                    out.truncate(trimmed);
+                    out.push(NNBSP);
+                    out.push('\u{BB}');
+                }
+            }
+            ';' | '!' | '?' | ':' if out.ends_with([' ', '\u{A0}', NNBSP]) => {
+                let trimmed = out.trim_end_matches([' ', '\u{A0}', NNBSP]).len();
+                out.truncate(trimmed);
+                out.push(if c == ':' { '\u{A0}' } else { NNBSP });
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The label of a speaker turn: the name and a colon as the language sets it.
+pub fn speaker_label(lang: &str, name: &str) -> String {
+    match lang.split('-').next().unwrap_or(lang) {
+        "fr" => format!("{name}\u{A0}:"),
+        "zh" | "ja" => format!("{name}\u{FF1A}"),
+        _ => format!("{name}:"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_spaces_and_guillemets() {
+        assert_eq!(
+            apply("fr", "Il dit : \"oui\" ; vraiment ? l'été !"),
+            "Il dit\u{A0}: «\u{202F}oui\u{202F}» ;".replace(" ;", "\u{202F};") + " vraiment\u{202F}? l’été\u{202F}!"
+        );
+        assert_eq!(apply("fr", "« déjà »"), "«\u{202F}déjà\u{202F}»");
+    }
+
+    #[test]
+    fn urls_and_times_keep_their_colons() {
+        assert_eq!(apply("fr", "https://x.org à 10:30"), "https://x.org à 10:30");
+    }
+
+    #[test]
+    fn spanish_guillemets_and_dashes() {
+        assert_eq!(apply("es", "dijo \"sí\" -- y..."), "dijo «sí» \u{2013} y\u{2026}");
+    }
+
+    #[test]
+    fn chinese_and_arabic_keep_their_quotes() {
+        assert_eq!(apply("zh", "“移民”"), "“移民”");
+        assert_eq!(apply("ar", "«الهجرة» \"x\""), "«الهجرة» \"x\"");
+    }
+
+    #[test]
+    fn speaker_labels_follow_the_language() {
+        assert_eq!(speaker_label("fr", "FES"), "FES\u{A0}:");
+        assert_eq!(speaker_label("zh", "FES"), "FES\u{FF1A}");
+        assert_eq!(speaker_label("ar", "FES"), "FES:");
+    }
+}
