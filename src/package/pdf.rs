@@ -1,12 +1,14 @@
 //! Compiles the generated Typst of one edition and exports the PDF: compile options and export
 //! options in one function, typst diagnostics mapped back to Markdown files and lines.
 
+use std::collections::HashSet;
 use std::path::Path;
 
-use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
 use typst::syntax::FileId;
+use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
@@ -88,6 +90,12 @@ fn export(
             return (None, diags);
         }
     };
+    // The safety net behind the character check: nothing ships with empty boxes.
+    let missing = missing_glyphs(&doc);
+    if !missing.is_empty() {
+        diags.extend(missing.iter().map(map));
+        return (None, diags);
+    }
     let (y, mo, d, h, mi, s) = settings.timestamp;
     let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
     let options = PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, ..PdfOptions::default() };
@@ -98,6 +106,37 @@ fn export(
             (None, diags)
         }
     }
+}
+
+/// Find glyphs laid out as `.notdef` (id 0: an empty box), once per character.
+fn missing_glyphs(doc: &PagedDocument) -> Vec<SourceDiagnostic> {
+    fn scan(frame: &Frame, seen: &mut HashSet<String>, out: &mut Vec<SourceDiagnostic>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => scan(&group.frame, seen, out),
+                FrameItem::Text(text) => {
+                    for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                        let ch = text.text.get(glyph.range()).unwrap_or("?").to_string();
+                        if seen.insert(ch.clone()) {
+                            let code = ch.chars().next().map_or(0, |c| c as u32);
+                            let message = format!("no glyph for '{ch}' (U+{code:04X}): it would print as an empty box");
+                            out.push(
+                                SourceDiagnostic::error(glyph.span.0, message)
+                                    .with_hint("add a font that covers it to fonts/ and to `fonts` in report.yaml"),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for page in doc.pages() {
+        scan(&page.frame, &mut seen, &mut out);
+    }
+    out
 }
 
 /// Translate a typst diagnostic into ours, pointing at the Markdown a generated line came from.
@@ -128,5 +167,11 @@ fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile]
         let (line, col) = line_col(TEMPLATE, range.start);
         return out.in_file("(template) src/render/report.typ").at(line, col);
     }
-    out.in_file(vpath.trim_start_matches('/'))
+    match world.source(id) {
+        Ok(source) => {
+            let (line, col) = line_col(source.text(), range.start);
+            out.in_file(vpath.trim_start_matches('/')).at(line, col)
+        }
+        Err(_) => out.in_file(vpath.trim_start_matches('/')),
+    }
 }
