@@ -248,6 +248,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
             };
             let source = &edition.chapters[site.chapter].source;
             let d = Diagnostic::error(format!("unknown citation key `{}`", item.key))
+                .code("citation")
                 .in_file(source)
                 .at(site.span.line, site.span.column)
                 .with_hint(hint);
@@ -395,6 +396,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         for (file, line, key) in uncited {
             diags.push(
                 Diagnostic::warning(format!("bibliography entry `{key}` is never cited"))
+                    .code("bibliography")
                     .in_file(file)
                     .at(line, 1)
                     .with_hint("cite it, list it under bibliography.nocite in report.yaml, or remove it"),

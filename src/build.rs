@@ -2,8 +2,10 @@
 //! package each format, write artifacts. Every failure of every edition is collected, not only the
 //! first; one failing edition does not stop the others.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -20,6 +22,36 @@ use crate::people::{self, People};
 use crate::plan::{ChapterFile, EditionPlan, Format, Plan};
 use crate::render::typst::{self as typst_render, TEMPLATE, TEMPLATE_PATH, TypstFile};
 
+/// The result of building one artifact: it, if it could be made, and what was found.
+type Built = (Option<Artifact>, Vec<Diagnostic>);
+
+/// Called when an artifact is finished, with the time its format took.
+pub type Progress<'a> = dyn Fn(&Artifact, Duration) + Sync + 'a;
+
+/// What every edition reads besides its own folder.
+pub struct Inputs {
+    people: People,
+    bib: Option<Bibliography>,
+}
+
+/// Time spent per stage, summed over editions and formats (CPU time when they run in parallel).
+#[derive(Debug, Default, Clone)]
+pub struct Timings(pub BTreeMap<&'static str, Duration>);
+
+impl Timings {
+    /// Add time to a stage.
+    pub fn add(&mut self, stage: &'static str, time: Duration) {
+        *self.0.entry(stage).or_default() += time;
+    }
+
+    /// Add every stage of another record.
+    pub fn merge(&mut self, other: &Timings) {
+        for (stage, time) in &other.0 {
+            self.add(stage, *time);
+        }
+    }
+}
+
 /// One written (or, for `check`, validated) artifact.
 #[derive(Debug, Clone)]
 pub struct Artifact {
@@ -31,8 +63,12 @@ pub struct Artifact {
     pub format: Format,
     /// Its size in bytes.
     pub bytes: usize,
+    /// SHA-256 of its bytes, in hex.
+    pub sha256: String,
     /// Page count, for PDFs.
     pub pages: Option<usize>,
+    /// Words in the edition's text.
+    pub words: usize,
 }
 
 /// What a run produced and found.
@@ -42,11 +78,16 @@ pub struct Outcome {
     pub artifacts: Vec<Artifact>,
     /// Every diagnostic of every edition.
     pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage.
+    pub timings: Timings,
+    /// Editions that failed (no artifact of theirs is left under its final name).
+    pub failed: Vec<String>,
 }
 
 /// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
-pub fn run(plan: &Plan) -> Outcome {
+pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
     let mut outcome = Outcome::default();
+    let start = Instant::now();
     let bib = match bib::load(&plan.root, plan.citation_style.as_deref(), &plan.nocite) {
         Ok(bib) => bib,
         Err(diags) => {
@@ -61,7 +102,11 @@ pub fn run(plan: &Plan) -> Outcome {
             return outcome;
         }
     };
+    outcome.timings.add("bibliography", start.elapsed());
+    let start = Instant::now();
     let shared = Shared::load(&plan.root.join("fonts"));
+    outcome.timings.add("fonts", start.elapsed());
+    let start = Instant::now();
     // Files every edition shares: check once that each of their characters can be printed.
     let mut shared_files = vec![PathBuf::from(crate::plan::CONFIG_FILE), PathBuf::from(people::FILE)];
     if let Ok(entries) = fs::read_dir(plan.root.join(bib::DIR)) {
@@ -75,19 +120,25 @@ pub fn run(plan: &Plan) -> Outcome {
             outcome.diagnostics.extend(fonts::check_text(&shared, &rel, &text));
         }
     }
+    outcome.timings.add("glyph check", start.elapsed());
     if has_errors(&outcome.diagnostics) {
+        outcome.failed = plan.editions.iter().map(|e| e.lang.clone()).collect();
         return outcome;
     }
-    let build_all = || -> Vec<Outcome> {
-        plan.editions.par_iter().map(|e| edition(plan, &shared, &people, bib.as_ref(), e)).collect()
-    };
+    let inputs = Inputs { people, bib };
+    let build_all =
+        || -> Vec<Outcome> { plan.editions.par_iter().map(|e| edition(plan, &shared, &inputs, e, progress)).collect() };
     let per_edition = match plan.jobs.map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build()) {
         Some(Ok(pool)) => pool.install(build_all),
         _ => build_all(),
     };
-    for o in per_edition {
+    for (o, ed) in per_edition.into_iter().zip(&plan.editions) {
+        if has_errors(&o.diagnostics) {
+            outcome.failed.push(ed.lang.clone());
+        }
         outcome.artifacts.extend(o.artifacts);
         outcome.diagnostics.extend(o.diagnostics);
+        outcome.timings.merge(&o.timings);
     }
     outcome
 }
@@ -96,10 +147,11 @@ pub fn run(plan: &Plan) -> Outcome {
 pub fn load_edition(
     plan: &Plan,
     shared: &Shared,
-    people: &People,
-    bib: Option<&Bibliography>,
+    inputs: &Inputs,
     ed: &EditionPlan,
+    timings: &mut Timings,
 ) -> (Option<Edition>, Vec<Diagnostic>) {
+    let start = Instant::now();
     let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>, Option<String>)> =
         ed.chapters.par_iter().map(|file| read_chapter(&plan.root, file, &ed.lang)).collect();
     let mut diags = ed.problems.clone();
@@ -117,9 +169,12 @@ pub fn load_edition(
             texts.push((rel, text));
         }
     }
+    timings.add("parse", start.elapsed());
+    let start = Instant::now();
     for (rel, text) in &texts {
         diags.extend(fonts::check_text(shared, rel, text));
     }
+    timings.add("glyph check", start.elapsed());
 
     // An untranslated chapter standing in says so, in the edition's language.
     for chapter in chapters.iter_mut().filter(|c| c.lang.is_some()) {
@@ -155,8 +210,12 @@ pub fn load_edition(
         participants: Vec::new(),
         fonts: Default::default(),
     };
-    diags.extend(people::apply(&plan.root, people, &mut edition));
-    diags.extend(bib::resolve(&mut edition, bib));
+    let start = Instant::now();
+    diags.extend(people::apply(&plan.root, &inputs.people, &mut edition));
+    timings.add("people", start.elapsed());
+    let start = Instant::now();
+    diags.extend(bib::resolve(&mut edition, inputs.bib.as_ref()));
+    timings.add("bibliography", start.elapsed());
     diags.extend(markdown::check_links(&edition.chapters));
     if has_errors(&diags) {
         return (None, diags);
@@ -196,11 +255,12 @@ fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>
     (chapter, diags, Some(text))
 }
 
-fn edition(plan: &Plan, shared: &Shared, people: &People, bib: Option<&Bibliography>, ed: &EditionPlan) -> Outcome {
+fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progress: &Progress) -> Outcome {
     let mut outcome = Outcome::default();
-    let (edition, diags) = load_edition(plan, shared, people, bib, ed);
+    let (edition, diags) = load_edition(plan, shared, deps, ed, &mut outcome.timings);
     outcome.diagnostics = diags;
     let Some(mut edition) = edition else { return outcome };
+    let start = Instant::now();
     let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
     edition.fonts = fonts;
     outcome.diagnostics.extend(font_diags);
@@ -211,48 +271,33 @@ fn edition(plan: &Plan, shared: &Shared, people: &People, bib: Option<&Bibliogra
     {
         outcome.diagnostics.push(d);
     }
-    let results: Vec<(Option<Artifact>, Vec<Diagnostic>)> = plan
+    outcome.timings.add("render", start.elapsed());
+    let results: Vec<(Built, Timings)> = plan
         .formats
         .par_iter()
-        .map(|&format| match format {
-            Format::Pdf => build_pdf(plan, shared, &edition, &typst_files),
-            Format::Epub => build_epub(plan, shared, &edition, &typst_files),
+        .map(|&format| {
+            let started = Instant::now();
+            let mut t = Timings::default();
+            let (artifact, diags) = match format {
+                Format::Pdf => build_pdf(plan, shared, &edition, &typst_files, &mut t),
+                Format::Epub => build_epub(plan, shared, &edition, &typst_files, &mut t),
+            };
+            if let Some(a) = &artifact {
+                progress(a, started.elapsed());
+            }
+            ((artifact, diags), t)
         })
         .collect();
-    for (artifact, diags) in results {
+    for ((artifact, diags), t) in results {
         outcome.artifacts.extend(artifact);
         outcome.diagnostics.extend(diags);
+        outcome.timings.merge(&t);
     }
     outcome
 }
 
 fn artifact_path(plan: &Plan, lang: &str, format: Format) -> PathBuf {
     plan.out.join(format!("{}-{lang}.{}", plan.meta.slug, format.extension()))
-}
-
-fn build_pdf(
-    plan: &Plan,
-    shared: &Shared,
-    edition: &Edition,
-    files: &[TypstFile],
-) -> (Option<Artifact>, Vec<Diagnostic>) {
-    let (pdf, mut diags) = pdf::build(shared, &pdf_settings(plan, edition), files, &edition.chapters);
-    let Some(pdf) = pdf else { return (None, diags) };
-    let path = artifact_path(plan, &edition.lang, Format::Pdf);
-    if plan.write
-        && let Err(e) = output::write_atomic(&path, &pdf.bytes)
-    {
-        diags.push(Diagnostic::error(format!("{e:#}")).in_file(&path));
-        return (None, diags);
-    }
-    let artifact = Artifact {
-        path,
-        lang: edition.lang.clone(),
-        format: Format::Pdf,
-        bytes: pdf.bytes.len(),
-        pages: Some(pdf.pages),
-    };
-    (Some(artifact), diags)
 }
 
 fn pdf_settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
@@ -264,12 +309,16 @@ fn pdf_settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
     }
 }
 
-fn build_epub(
-    plan: &Plan,
-    shared: &Shared,
-    edition: &Edition,
-    files: &[TypstFile],
-) -> (Option<Artifact>, Vec<Diagnostic>) {
+fn build_pdf(plan: &Plan, shared: &Shared, edition: &Edition, files: &[TypstFile], t: &mut Timings) -> Built {
+    let (pdf, diags) = pdf::build(shared, &pdf_settings(plan, edition), files, &edition.chapters);
+    let Some(pdf) = pdf else { return (None, diags) };
+    t.add("typst compile", pdf.compile_time);
+    t.add("pdf export", pdf.export_time);
+    finish_artifact(plan, edition, Format::Pdf, pdf.bytes, Some(pdf.pages), diags, t)
+}
+
+fn build_epub(plan: &Plan, shared: &Shared, edition: &Edition, files: &[TypstFile], t: &mut Timings) -> Built {
+    let start = Instant::now();
     let mut cover_files = files.to_vec();
     cover_files.push(typst_render::cover_file(edition));
     let (cover_svg, mut diags) = pdf::cover_svg(shared, &pdf_settings(plan, edition), &cover_files);
@@ -282,14 +331,39 @@ fn build_epub(
             return (None, diags);
         }
     };
-    let path = artifact_path(plan, &edition.lang, Format::Epub);
+    t.add("epub packaging", start.elapsed());
+    finish_artifact(plan, edition, Format::Epub, bytes, None, diags, t)
+}
+
+/// Write a finished artifact (unless checking) and describe it.
+fn finish_artifact(
+    plan: &Plan,
+    edition: &Edition,
+    format: Format,
+    bytes: Vec<u8>,
+    pages: Option<usize>,
+    mut diags: Vec<Diagnostic>,
+    t: &mut Timings,
+) -> Built {
+    let path = artifact_path(plan, &edition.lang, format);
+    let start = Instant::now();
     if plan.write
         && let Err(e) = output::write_atomic(&path, &bytes)
     {
         diags.push(Diagnostic::error(format!("{e:#}")).in_file(&path));
         return (None, diags);
     }
-    (Some(Artifact { path, lang: edition.lang.clone(), format: Format::Epub, bytes: bytes.len(), pages: None }), diags)
+    t.add("write", start.elapsed());
+    let artifact = Artifact {
+        path,
+        lang: edition.lang.clone(),
+        format,
+        bytes: bytes.len(),
+        sha256: output::sha256_hex(&bytes),
+        pages,
+        words: crate::model::word_count(edition),
+    };
+    (Some(artifact), diags)
 }
 
 /// Write the generated Typst of an edition as a self-contained project under `OUT/typst/LANG/`.

@@ -22,6 +22,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Show which chapters of each translation are translated, missing or stale.
     Status(StatusArgs),
+    /// Print shell completions for spotlight.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
     /// Compile a Typst file with Spotlight's embedded typst alone (for benchmarks: the floor).
     #[command(hide = true)]
     Typst(TypstArgs),
@@ -67,6 +72,40 @@ pub struct BuildArgs {
     /// How many editions and formats to build at once (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// How diagnostics and the summary are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Reporting options shared by `build` and `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Diagnostics as text for people, one JSON object per line, or GitHub Actions annotations.
+    #[arg(long, value_enum, default_value = "human")]
+    pub message_format: MessageFormat,
+    /// Fail (exit 1) when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print only diagnostics: no progress, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the time spent per stage.
+    #[arg(long)]
+    pub timings: bool,
+    /// Write the time spent per stage as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub timings_json: Option<PathBuf>,
+}
+
+/// The forms diagnostics can be printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// `error: message` / `  --> file:line:column` / `  = hint: ...`.
+    Human,
+    /// One JSON object per diagnostic, on stderr.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
+    Github,
 }
 
 /// Options of `spotlight status`.
@@ -101,6 +140,9 @@ pub struct CheckArgs {
     /// Accept translations with missing chapters, as `build --allow-incomplete` does.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// How diagnostics and the summary are reported.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// An output format on the command line.

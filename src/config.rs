@@ -140,7 +140,7 @@ pub struct FrontMatter {
 /// Parse YAML text into `T`; errors name `file` and the line, shifted by `first_line - 1`.
 pub fn from_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| {
-        let mut diag = Diagnostic::error(yaml_message(&err)).in_file(file);
+        let mut diag = Diagnostic::error(yaml_message(&err)).in_file(file).code("config");
         if let Some(loc) = err.location() {
             diag = diag.at(loc.line() + first_line - 1, loc.column());
         }

@@ -23,17 +23,27 @@ pub struct Diagnostic {
     /// The file, relative to the project root when it lies inside it.
     pub file: Option<PathBuf>,
     /// One-based line number.
-    pub line: Option<usize>,
+    pub line: Option<u32>,
     /// One-based column number (in characters).
-    pub column: Option<usize>,
+    pub column: Option<u32>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// A stable machine-readable kind (`image`, `citation`, `speaker`, `glyph`, ...).
+    pub code: &'static str,
 }
 
 impl Diagnostic {
     /// Create an error with no location yet.
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), file: None, line: None, column: None, hint: None }
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            hint: None,
+            code: "general",
+        }
     }
 
     /// Create a warning with no location yet.
@@ -49,8 +59,8 @@ impl Diagnostic {
 
     /// Attach a one-based line and column.
     pub fn at(mut self, line: usize, column: usize) -> Self {
-        self.line = Some(line);
-        self.column = Some(column);
+        self.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+        self.column = Some(u32::try_from(column).unwrap_or(u32::MAX));
         self
     }
 
@@ -58,6 +68,55 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Set the machine-readable kind of the problem.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Render as one JSON object (for `--message-format json`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "code": self.code,
+            "message": self.message,
+            "file": self.file.as_ref().map(|f| f.to_string_lossy().replace('\\', "/")),
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+        })
+    }
+
+    /// Render as a GitHub Actions workflow command (`::error file=...,line=...::message`).
+    pub fn to_github(&self) -> String {
+        fn data(s: &str) -> String {
+            s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+        }
+        fn property(s: &str) -> String {
+            data(s).replace(':', "%3A").replace(',', "%2C")
+        }
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(file) = &self.file {
+            props.push(format!("file={}", property(&file.to_string_lossy().replace('\\', "/"))));
+        }
+        if let Some(line) = self.line {
+            props.push(format!("line={line}"));
+        }
+        if let Some(col) = self.column {
+            props.push(format!("col={col}"));
+        }
+        props.push(format!("title={}", property(&format!("spotlight {}", self.code))));
+        let message = match &self.hint {
+            Some(hint) => format!("{}\nhint: {hint}", self.message),
+            None => self.message.clone(),
+        };
+        format!("::{kind} {}::{}", props.join(","), data(&message))
     }
 
     /// Whether this diagnostic fails the build.
@@ -154,6 +213,23 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: image not found: `a.png`\n  --> chapters/en/03-pandemic.md:12:5\n  = hint: put the image beside the chapter"
+        );
+    }
+
+    #[test]
+    fn json_and_github_forms_carry_every_field() {
+        let d = Diagnostic::error("unknown speaker \"X, Y\"")
+            .in_file("chapters/en/02-a.md")
+            .at(3, 1)
+            .with_hint("did you mean \"Z\"?")
+            .code("speaker");
+        assert_eq!(
+            d.to_json().to_string(),
+            r#"{"code":"speaker","column":1,"file":"chapters/en/02-a.md","hint":"did you mean \"Z\"?","line":3,"message":"unknown speaker \"X, Y\"","severity":"error"}"#
+        );
+        assert_eq!(
+            d.to_github(),
+            "::error file=chapters/en/02-a.md,line=3,col=1,title=spotlight speaker::unknown speaker \"X, Y\"%0Ahint: did you mean \"Z\"?"
         );
     }
 

@@ -121,6 +121,7 @@ pub fn check_text(shared: &Shared, file: &Path, text: &str) -> Vec<Diagnostic> {
             }
             diags.push(
                 Diagnostic::error(format!("no font can print '{c}' (U+{:04X})", c as u32))
+                    .code("glyph")
                     .in_file(file)
                     .at(i + 1, col + 1)
                     .with_hint(

@@ -390,6 +390,29 @@ pub fn first_strong_dir(text: &str) -> Option<&'static str> {
     })
 }
 
+/// Count the words of an edition's text: whitespace-separated words, and each CJK character as one.
+pub fn word_count(edition: &Edition) -> usize {
+    let mut count = 0;
+    let mut text = |inline: &Inline| {
+        if let Inline::Text(t) = inline {
+            for word in t.split_whitespace() {
+                let cjk = word
+                    .chars()
+                    .filter(
+                        |c| matches!(*c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF),
+                    )
+                    .count();
+                count += if cjk > 0 { cjk } else { 1 };
+            }
+        }
+    };
+    for chapter in &edition.chapters {
+        visit_inlines(&chapter.title, &mut text);
+        visit_inlines_of_blocks(&chapter.blocks, &mut text);
+    }
+    count
+}
+
 /// Concatenate the plain text of inlines (for titles in metadata, alt text, bookmarks).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -185,6 +185,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
                     };
                     diags.push(
                         Diagnostic::error(format!("unknown speaker \"{speaker}\""))
+                            .code("speaker")
                             .in_file(&chapter.source)
                             .at(span.line, span.column)
                             .with_hint(hint),

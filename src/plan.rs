@@ -275,7 +275,8 @@ fn plan_edition(root: &Path, lang: &str, source_lang: &str, allow_incomplete: bo
                         chapter.name
                     ))
                     .in_file(&target)
-                    .with_hint("translate it, mark the edition `status: draft` in edition.yaml, or build with --allow-incomplete");
+                    .with_hint("translate it, mark the edition `status: draft` in edition.yaml, or build with --allow-incomplete")
+                    .code("translation");
                     if draft || allow_incomplete {
                         problems.push(Diagnostic {
                             severity: crate::diag::Severity::Warning,
@@ -311,7 +312,8 @@ fn plan_edition(root: &Path, lang: &str, source_lang: &str, allow_incomplete: bo
                         ))
                         .in_file(tr)
                         .at(1, 1)
-                        .with_hint(format!("if it is up to date, add front matter `source-hash: {current}`")),
+                        .with_hint(format!("if it is up to date, add front matter `source-hash: {current}`"))
+                        .code("translation"),
                     );
                     chapters.push(ChapterFile { path: tr.clone(), fallback: None });
                 }

@@ -98,7 +98,7 @@ fn a_character_outside_every_font_fails_with_file_line_character_and_code_point(
     let run = p.run(&["build"]);
     run.expect_code(1);
     assert_eq!(
-        run.stderr().lines().take(3).collect::<Vec<_>>().join("\n"),
+        run.first_error(),
         "error: no font can print '\u{13000}' (U+13000)\n  --> chapters/en/01-chapter.md:5:24\n  = hint: add a font that covers it to fonts/ and to `fonts` in report.yaml, or replace the character"
     );
     assert!(!p.dist("minimal-en.pdf").exists() && !p.dist("minimal-en.epub").exists());

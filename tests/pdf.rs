@@ -158,7 +158,7 @@ fn missing_image_fails_naming_file_and_line() {
     let run = p.run(&["build"]);
     run.expect_code(1);
     assert_eq!(
-        run.stderr().lines().take(3).collect::<Vec<_>>().join("\n"),
+        run.first_error(),
         "error: image not found: `img/chart.png`\n  --> chapters/en/01-chapter.md:5:1\n  = hint: expected the file at chapters/en/img/chart.png"
     );
     assert!(!p.dist("minimal-en.pdf").exists(), "no artifact after an error");

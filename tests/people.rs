@@ -124,7 +124,7 @@ fn misspelt_speaker_fails_with_the_closest_name() {
     run.expect_code(1);
     let line = text.lines().position(|l| l.starts_with("**Stéphane Jaquemet:**")).unwrap() + 1;
     assert_eq!(
-        run.stderr().lines().take(3).collect::<Vec<_>>().join("\n"),
+        run.first_error(),
         format!(
             "error: unknown speaker \"Stephane Jaquemet\"\n  --> chapters/en/02-expectations.md:{line}:1\n  = hint: did you mean \"Stéphane Jaquemet\"?"
         )

@@ -134,12 +134,16 @@ impl<'t> Lowerer<'t> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        let d = Diagnostic::error(message).in_file(self.rel).at(span.line, span.column).with_hint(hint);
+        let message = message.into();
+        let code = if message.starts_with("image") { "image" } else { "markdown" };
+        let d = Diagnostic::error(message).in_file(self.rel).at(span.line, span.column).with_hint(hint).code(code);
         self.diags.push(d);
     }
 
     fn warn(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        let d = Diagnostic::warning(message).in_file(self.rel).at(span.line, span.column).with_hint(hint);
+        let message = message.into();
+        let code = if message.starts_with("raw HTML") { "html" } else { "markdown" };
+        let d = Diagnostic::warning(message).in_file(self.rel).at(span.line, span.column).with_hint(hint).code(code);
         self.diags.push(d);
     }
 

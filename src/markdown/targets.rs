@@ -50,7 +50,11 @@ pub fn check_links(chapters: &[Chapter]) -> Vec<Diagnostic> {
             };
             if let Some((message, hint)) = problem {
                 diags.push(
-                    Diagnostic::error(message).in_file(&chapter.source).at(span.line, span.column).with_hint(hint),
+                    Diagnostic::error(message)
+                        .in_file(&chapter.source)
+                        .at(span.line, span.column)
+                        .with_hint(hint)
+                        .code("link"),
                 );
             }
         };

@@ -23,6 +23,10 @@ pub struct PdfOutput {
     pub bytes: Vec<u8>,
     /// The number of pages.
     pub pages: usize,
+    /// Time spent compiling (typst layout).
+    pub compile_time: std::time::Duration,
+    /// Time spent exporting the PDF.
+    pub export_time: std::time::Duration,
 }
 
 /// Everything the PDF export needs beyond the sources.
@@ -81,7 +85,9 @@ fn export(
     settings: &PdfSettings,
     map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
 ) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let started = std::time::Instant::now();
     let warned = typst::compile::<PagedDocument>(world);
+    let compile_time = started.elapsed();
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
     let doc = match warned.output {
         Ok(doc) => doc,
@@ -99,8 +105,12 @@ fn export(
     let (y, mo, d, h, mi, s) = settings.timestamp;
     let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
     let options = PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, ..PdfOptions::default() };
+    let started = std::time::Instant::now();
     match typst_pdf::pdf(&doc, &options) {
-        Ok(bytes) => (Some(PdfOutput { bytes, pages: doc.pages().len() }), diags),
+        Ok(bytes) => {
+            let export_time = started.elapsed();
+            (Some(PdfOutput { bytes, pages: doc.pages().len(), compile_time, export_time }), diags)
+        }
         Err(errors) => {
             diags.extend(errors.iter().map(map));
             (None, diags)
@@ -145,6 +155,7 @@ fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile]
         TypstSeverity::Error => Diagnostic::error(diag.message.to_string()),
         TypstSeverity::Warning => Diagnostic::warning(diag.message.to_string()),
     };
+    out = out.code(if diag.message.starts_with("no glyph") { "glyph" } else { "typst" });
     // typst's hints about typst-cli flags (`--root`, `--features`) mean nothing to Spotlight users.
     let hints: Vec<String> =
         diag.hints.iter().map(|h| h.v.to_string()).filter(|h| !h.contains("--") && !h.contains("typst-cli")).collect();

@@ -91,6 +91,14 @@ impl Run {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
+    /// The first error as printed: its `error:` line and the location and hint lines after it.
+    pub fn first_error(&self) -> String {
+        let err = self.stderr();
+        let lines: Vec<&str> = err.lines().skip_while(|l| !l.starts_with("error:")).collect();
+        let end = lines.iter().position(|l| l.is_empty()).unwrap_or(lines.len());
+        lines[..end].join("\n")
+    }
+
     /// Assert the exit code, showing stderr when it differs.
     pub fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(self.code(), code, "unexpected exit code; stderr:\n{}", self.stderr());
