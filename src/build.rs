@@ -264,7 +264,14 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
     edition.fonts = fonts;
     outcome.diagnostics.extend(font_diags);
-    let typst_files = typst_render::render(&edition);
+    let standard_diags = crate::print::check(&edition, &plan.print.standards);
+    let failed = has_errors(&standard_diags);
+    outcome.diagnostics.extend(standard_diags);
+    if failed {
+        return outcome;
+    }
+    let cover = plan.cover.as_ref().map(|c| c.to_string_lossy().replace('\\', "/"));
+    let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref());
     if plan.write
         && plan.emit_typst
         && let Err(d) = emit_typst(plan, &edition, &typst_files)
@@ -306,6 +313,8 @@ fn pdf_settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
         ident: format!("{}-{}", plan.meta.slug, edition.lang),
         date: edition.meta.date,
         timestamp: plan.timestamp,
+        standards: plan.print.standards.clone(),
+        bleed_mm: plan.print.bleed_mm,
     }
 }
 
@@ -321,9 +330,15 @@ fn build_epub(plan: &Plan, shared: &Shared, edition: &Edition, files: &[TypstFil
     let start = Instant::now();
     let mut cover_files = files.to_vec();
     cover_files.push(typst_render::cover_file(edition));
-    let (cover_svg, mut diags) = pdf::cover_svg(shared, &pdf_settings(plan, edition), &cover_files);
+    let (cover, mut diags) = match &plan.cover {
+        Some(image) => (Some(epub::Cover::Image(image.clone())), Vec::new()),
+        None => {
+            let (svg, diags) = pdf::cover_svg(shared, &pdf_settings(plan, edition), &cover_files);
+            (svg.map(epub::Cover::Svg), diags)
+        }
+    };
     let font_dir = plan.root.join("fonts");
-    let settings = EpubSettings { root: &plan.root, font_dir: &font_dir, timestamp: plan.timestamp, cover_svg };
+    let settings = EpubSettings { root: &plan.root, font_dir: &font_dir, timestamp: plan.timestamp, cover };
     let bytes = match epub::build(edition, &settings) {
         Ok(bytes) => bytes,
         Err(errors) => {

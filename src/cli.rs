@@ -75,6 +75,36 @@ pub struct BuildArgs {
     /// How diagnostics and the summary are reported.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Paper and PDF standards.
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
+
+/// Paper and PDF options of `build` and `check` (they override report.yaml's `print`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PrintArgs {
+    /// `screen` (coloured links, no blank pages) or `print` (black links, chapters on right-hand
+    /// pages, mirrored margins, crop marks with a bleed).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Trim size: a4, a5, a6, letter, or WxH with a unit (6x9in, 148x210mm).
+    #[arg(long, value_name = "SIZE")]
+    pub page: Option<String>,
+    /// Bleed around the trim size, e.g. 3mm (crop marks are drawn outside it in the print profile).
+    #[arg(long, value_name = "LENGTH")]
+    pub bleed: Option<String>,
+    /// A PDF standard to conform to: a-2b, a-3b or ua-1 (repeatable; one PDF/A at most).
+    #[arg(long = "pdf-standard", value_name = "STANDARD")]
+    pub pdf_standards: Vec<String>,
+}
+
+/// A print profile on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// For reading on screen.
+    Screen,
+    /// For a printer.
+    Print,
 }
 
 /// Reporting options shared by `build` and `check`.
@@ -143,6 +173,9 @@ pub struct CheckArgs {
     /// How diagnostics and the summary are reported.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Paper and PDF standards.
+    #[command(flatten)]
+    pub print: PrintArgs,
 }
 
 /// An output format on the command line.

@@ -43,6 +43,30 @@ pub struct Config {
     /// Citation style and works listed without being cited.
     #[serde(default)]
     pub bibliography: BibliographyConfig,
+    /// Paper and PDF standards (the command line overrides them).
+    #[serde(default)]
+    pub print: PrintConfig,
+    /// A cover image in the project (PNG, JPEG or SVG) instead of the generated cover.
+    #[serde(default)]
+    pub cover: Option<String>,
+}
+
+/// The print block of `report.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PrintConfig {
+    /// `screen` or `print`.
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Trim size (a4, a5, a6, letter, `WxH` with a unit).
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Bleed, e.g. `3mm`.
+    #[serde(default)]
+    pub bleed: Option<String>,
+    /// PDF standards: a-2b, a-3b, ua-1.
+    #[serde(default)]
+    pub pdf_standards: Vec<String>,
 }
 
 /// The bibliography block of `report.yaml`.

@@ -25,6 +25,7 @@ pub mod output;
 pub mod package;
 pub mod people;
 pub mod plan;
+pub mod print;
 pub mod render;
 pub mod status;
 

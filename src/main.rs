@@ -112,8 +112,14 @@ fn run(plan: Result<Plan, Diagnostic>, args: &ReportArgs) -> ExitCode {
 
 fn compile_typst(args: &TypstArgs) -> ExitCode {
     let shared = Shared::load(&args.font_dir);
-    let settings =
-        PdfSettings { root: &args.root, ident: "floor".into(), date: (2022, 1, 1), timestamp: (2022, 1, 1, 0, 0, 0) };
+    let settings = PdfSettings {
+        root: &args.root,
+        ident: "floor".into(),
+        date: (2022, 1, 1),
+        timestamp: (2022, 1, 1, 0, 0, 0),
+        standards: Vec::new(),
+        bleed_mm: 0.0,
+    };
     let (output, diags) = pdf::compile_file(&shared, &settings, &args.main);
     report(&diags, MessageFormat::Human);
     match output {

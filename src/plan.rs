@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg};
+use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg, PrintArgs, ProfileArg};
 use crate::config::{self, Config, EditionConfig};
 use crate::diag::Diagnostic;
 use crate::model::{FontStacks, Meta, Publisher, STRING_KEYS, Translation};
+use crate::print::{self, PrintSettings, Profile, Standard};
 use crate::status::{self, ChapterState, ChapterStatus};
 
 /// The name of the configuration file at the project root.
@@ -59,6 +60,10 @@ pub struct Plan {
     pub timestamp: (i32, u8, u8, u8, u8, u8),
     /// The language translations are made from.
     pub source_lang: String,
+    /// Paper, bleed, marks and PDF standards.
+    pub print: PrintSettings,
+    /// A cover image from the project, relative to the root.
+    pub cover: Option<PathBuf>,
     /// How many editions and formats to build at once (`None`: all cores).
     pub jobs: Option<usize>,
 }
@@ -96,6 +101,7 @@ pub struct EditionPlan {
 /// Build the plan for `spotlight build`.
 pub fn for_build(args: &BuildArgs) -> Result<Plan, Diagnostic> {
     let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
+    apply_print(&mut plan, &args.print)?;
     plan.jobs = args.jobs.filter(|j| *j > 0);
     plan.out = match &args.out {
         Some(out) => out.clone(),
@@ -120,7 +126,52 @@ pub fn for_build(args: &BuildArgs) -> Result<Plan, Diagnostic> {
 
 /// Build the plan for `spotlight check`: the same checks, nothing written.
 pub fn for_check(args: &CheckArgs) -> Result<Plan, Diagnostic> {
-    load(&args.project, &args.langs, args.allow_incomplete)
+    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
+    apply_print(&mut plan, &args.print)?;
+    Ok(plan)
+}
+
+/// Let the command line override report.yaml's print settings, checking every value.
+fn apply_print(plan: &mut Plan, args: &PrintArgs) -> Result<(), Diagnostic> {
+    let usage = |message: String, hint: &str| Diagnostic::error(message).with_hint(hint).code("usage");
+    if let Some(profile) = args.profile {
+        plan.print.profile = match profile {
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Print => Profile::Print,
+        };
+    }
+    if let Some(page) = &args.page {
+        let (w, h) = print::parse_page(page).ok_or_else(|| {
+            usage(format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
+        })?;
+        plan.print.width_mm = w;
+        plan.print.height_mm = h;
+    }
+    if let Some(bleed) = &args.bleed {
+        plan.print.bleed_mm = print::parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
+            usage(format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm or 0.125in")
+        })?;
+    }
+    if !args.pdf_standards.is_empty() {
+        plan.print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+    }
+    plan.print.slug_mm =
+        if plan.print.profile == Profile::Print && plan.print.bleed_mm > 0.0 { print::SLUG_MM } else { 0.0 };
+    Ok(())
+}
+
+fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
+    let mut out = Vec::new();
+    for name in names {
+        let s = Standard::parse(name).ok_or_else(|| format!("unknown PDF standard `{name}`"))?;
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
+        return Err("a PDF conforms to one PDF/A part at most".into());
+    }
+    Ok(out)
 }
 
 /// Load `report.yaml` under `project` and list the chapter files of the selected editions.
@@ -172,6 +223,7 @@ pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<
         .map(|lang| plan_edition(&root, &lang, &config.language, allow_incomplete))
         .collect::<Result<Vec<_>, Diagnostic>>()?;
 
+    let cover = cover_from(&root, &config, &text)?;
     Ok(Plan {
         out: root.join("dist"),
         root,
@@ -182,6 +234,8 @@ pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<
         write: false,
         citation_style: config.bibliography.style.clone(),
         source_lang: config.language.clone(),
+        print: print_from(&config, &text)?,
+        cover,
         jobs: None,
         nocite: config.bibliography.nocite.clone(),
         timestamp,
@@ -243,6 +297,52 @@ fn meta_from(config: &Config, text: &str) -> Result<Meta, Diagnostic> {
 
 fn or_default(families: &[String], default: &str) -> Vec<String> {
     if families.is_empty() { vec![default.to_string()] } else { families.to_vec() }
+}
+
+fn print_from(config: &Config, text: &str) -> Result<PrintSettings, Diagnostic> {
+    let fail = |key: &str, message: String, hint: &str| {
+        let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+        Diagnostic::error(message).in_file(CONFIG_FILE).at(line, 3).with_hint(hint).code("config")
+    };
+    let p = &config.print;
+    let mut settings = PrintSettings::default();
+    match p.profile.as_deref() {
+        None | Some("screen") => {}
+        Some("print") => settings.profile = Profile::Print,
+        Some(other) => return Err(fail("profile", format!("unknown profile `{other}`"), "use `screen` or `print`")),
+    }
+    if let Some(page) = &p.page {
+        (settings.width_mm, settings.height_mm) = print::parse_page(page).ok_or_else(|| {
+            fail("page", format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
+        })?;
+    }
+    if let Some(bleed) = &p.bleed {
+        settings.bleed_mm = print::parse_length(bleed)
+            .filter(|b| *b <= 20.0)
+            .ok_or_else(|| fail("bleed", format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm"))?;
+    }
+    settings.standards =
+        parse_standards(&p.pdf_standards).map_err(|m| fail("pdf-standards", m, "use a-2b, a-3b or ua-1"))?;
+    if settings.profile == Profile::Print && settings.bleed_mm > 0.0 {
+        settings.slug_mm = print::SLUG_MM;
+    }
+    Ok(settings)
+}
+
+fn cover_from(root: &Path, config: &Config, text: &str) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(cover) = &config.cover else { return Ok(None) };
+    let line = text.lines().position(|l| l.starts_with("cover:")).map_or(1, |i| i + 1);
+    let rel = PathBuf::from(cover.trim_start_matches("./"));
+    let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let inside = fs::canonicalize(root.join(&rel)).ok().filter(|p| p.starts_with(root) && p.is_file());
+    if inside.is_none() || rel.is_absolute() || !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        return Err(Diagnostic::error(format!("cover image `{cover}` is not a PNG, JPEG or SVG file in the project"))
+            .in_file(CONFIG_FILE)
+            .at(line, 1)
+            .with_hint("give a path relative to the project folder")
+            .code("config"));
+    }
+    Ok(Some(rel))
 }
 
 /// Plan one edition: its settings and chapter files; for a translation, compare its chapters with

@@ -27,8 +27,16 @@ pub struct EpubSettings<'a> {
     pub font_dir: &'a Path,
     /// The moment of `dcterms:modified` and of every zip entry (UTC).
     pub timestamp: (i32, u8, u8, u8, u8, u8),
-    /// The cover image as SVG, if one was made.
-    pub cover_svg: Option<String>,
+    /// The cover image, if there is one.
+    pub cover: Option<Cover>,
+}
+
+/// The EPUB's cover image.
+pub enum Cover {
+    /// Generated: the PDF's title page rendered to SVG.
+    Svg(String),
+    /// An image file of the project (relative to the root).
+    Image(std::path::PathBuf),
 }
 
 /// One file of the EPUB container.
@@ -72,21 +80,33 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
 
     // Content documents in reading order.
     let mut landmarks: Vec<(&str, String, String)> = Vec::new();
-    if let Some(svg) = &settings.cover_svg {
+    let cover = match &settings.cover {
+        Some(Cover::Svg(svg)) => Some(("images/cover.svg".to_string(), svg.clone().into_bytes())),
+        Some(Cover::Image(path)) => {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            let bytes = fs::read(settings.root.join(path))
+                .map_err(|e| vec![Diagnostic::error(format!("cannot read the cover image: {e}")).in_file(path)])?;
+            Some((format!("images/cover.{ext}"), bytes))
+        }
+        None => None,
+    };
+    if let Some((cover_href, bytes)) = cover {
+        let media = media_type(&cover_href).unwrap_or("image/png");
         add(
             &mut entries,
             &mut items,
             Item {
                 id: "cover-image".into(),
-                href: "images/cover.svg".into(),
-                media_type: "image/svg+xml",
+                href: cover_href.clone(),
+                media_type: media,
                 properties: Some("cover-image"),
             },
-            svg.clone().into_bytes(),
+            bytes,
         );
         let alt = format!("{}: {}", edition.string("cover"), edition.meta.title);
         let body = format!(
-            "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"images/cover.svg\" alt=\"{}\"/>\n</section>\n",
+            "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
+            xml(&cover_href),
             xml(&alt)
         );
         let doc = xhtml::page(edition, edition.string("cover"), "cover", &body);

@@ -10,11 +10,12 @@ use typst::layout::{Frame, FrameItem};
 use typst::syntax::FileId;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, line_col};
 use crate::model::Chapter;
 use crate::package::world::{DocWorld, Shared};
+use crate::print::Standard;
 use crate::render::typst::{COVER_PATH, MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
 
 /// A finished PDF and what typst warned about.
@@ -39,6 +40,10 @@ pub struct PdfSettings<'a> {
     pub date: (i32, u8, u8),
     /// The PDF timestamp: year, month, day, hour, minute, second (UTC).
     pub timestamp: (i32, u8, u8, u8, u8, u8),
+    /// PDF standards to conform to.
+    pub standards: Vec<Standard>,
+    /// Bleed in millimetres: when set, every page gets a BleedBox that far around its TrimBox.
+    pub bleed_mm: f64,
 }
 
 /// Compile `files` (main file first) and export a PDF; diagnostics are mapped to the chapters.
@@ -104,10 +109,34 @@ fn export(
     }
     let (y, mo, d, h, mi, s) = settings.timestamp;
     let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
-    let options = PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, ..PdfOptions::default() };
+    let list: Vec<PdfStandard> = settings
+        .standards
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::A3b => PdfStandard::A_3b,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        })
+        .collect();
+    let standards = match PdfStandards::new(&list) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("these PDF standards cannot be combined: {}", e.message())).code("standard"),
+            );
+            return (None, diags);
+        }
+    };
+    let options =
+        PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, standards, ..PdfOptions::default() };
     let started = std::time::Instant::now();
     match typst_pdf::pdf(&doc, &options) {
         Ok(bytes) => {
+            let bytes = if settings.bleed_mm > 0.0 {
+                super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4).unwrap_or(bytes)
+            } else {
+                bytes
+            };
             let export_time = started.elapsed();
             (Some(PdfOutput { bytes, pages: doc.pages().len(), compile_time, export_time }), diags)
         }

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::markdown::typography::speaker_label;
 use crate::model::{Align, Block, Chapter, Edition, Family, Inline, LinkTarget, Span, first_strong_dir};
+use crate::print::{PrintSettings, Profile};
 use crate::render::escape::{typst_markup as markup, typst_string as string};
 
 /// The virtual path of the template, served from memory.
@@ -42,10 +43,10 @@ impl TypstFile {
 }
 
 /// Render an edition into its main file, its style file, then one file per chapter.
-pub fn render(edition: &Edition) -> Vec<TypstFile> {
+pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>) -> Vec<TypstFile> {
     let chapters: Vec<TypstFile> =
-        edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, i, c)).collect();
-    let mut files = vec![main_file(edition, &chapters), style_file(edition)];
+        edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, print, i, c)).collect();
+    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition)];
     files.extend(chapters);
     files
 }
@@ -55,7 +56,7 @@ pub fn chapter_path(edition: &Edition, chapter: &Chapter) -> String {
     format!("/chapters/{}/{}.typ", edition.lang, chapter.slug)
 }
 
-fn main_file(edition: &Edition, chapters: &[TypstFile]) -> TypstFile {
+fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chapters: &[TypstFile]) -> TypstFile {
     let m = &edition.meta;
     let list = |items: &[String]| {
         let inner: Vec<String> = items.iter().map(|s| string(s)).collect();
@@ -75,6 +76,13 @@ fn main_file(edition: &Edition, chapters: &[TypstFile]) -> TypstFile {
         edition.string("translation-credit").replace("{translator}", who)
     });
     let _ = writeln!(t, "  credit: {},", opt(&credit));
+    let profile = if print.profile == Profile::Print { "print" } else { "screen" };
+    let _ = writeln!(
+        t,
+        "  print: (profile: \"{profile}\", width: {:.3}mm, height: {:.3}mm, bleed: {:.3}mm, slug: {:.3}mm),",
+        print.width_mm, print.height_mm, print.bleed_mm, print.slug_mm
+    );
+    let _ = writeln!(t, "  cover-image: {},", cover.map_or("none".to_string(), |c| string(&format!("/{c}"))));
     t.push_str("  participants: (\n");
     for p in &edition.participants {
         let target = p.target.as_ref().map_or("none".into(), |t| string(&target_label(t)));
@@ -158,6 +166,8 @@ fn style_file(edition: &Edition) -> TypstFile {
 
 struct Writer<'e> {
     edition: &'e Edition,
+    /// Whether the PDF is for print (links then carry their address in a note).
+    for_print: bool,
     chapter: &'e Chapter,
     out: String,
     spans: Vec<(usize, Span)>,
@@ -169,9 +179,10 @@ struct Writer<'e> {
     soft_break_space: bool,
 }
 
-fn chapter_file(edition: &Edition, index: usize, chapter: &Chapter) -> TypstFile {
+fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter: &Chapter) -> TypstFile {
     let mut w = Writer {
         edition,
+        for_print: print.profile == Profile::Print,
         chapter,
         out: String::new(),
         spans: Vec::new(),
@@ -197,6 +208,7 @@ fn chapter_file(edition: &Edition, index: usize, chapter: &Chapter) -> TypstFile
     w.inlines(&chapter.title);
     w.out.push_str("]\n\n");
     w.blocks(&chapter.blocks);
+    w.out.push_str("#chapter-end()\n");
     TypstFile { path: chapter_path(edition, chapter), text: w.out, chapter: Some(index), spans: w.spans }
 }
 
@@ -400,6 +412,15 @@ impl Writer<'_> {
                 let _ = write!(self.out, "#link({dest})[");
                 self.inlines(content);
                 self.out.push(']');
+                // On paper a link cannot be followed: its address goes in a note, unless the text is it.
+                if let LinkTarget::External(url) = target {
+                    let shown = crate::model::plain_text(content);
+                    let bare =
+                        url.trim_start_matches("mailto:").trim_start_matches("https://").trim_start_matches("http://");
+                    if self.for_print && shown.trim_end_matches('/') != bare.trim_end_matches('/') && shown != *url {
+                        let _ = write!(self.out, "#footnote(link({}))", string(url));
+                    }
+                }
             }
             Inline::Image { span, path, alt } => {
                 self.mark(*span);
@@ -461,7 +482,7 @@ mod tests {
     }
 
     fn chapter_source(markdown: &str) -> String {
-        render(&edition_of(markdown)).remove(2).text
+        render(&edition_of(markdown), &PrintSettings::default(), None).remove(2).text
     }
 
     #[test]
@@ -483,7 +504,7 @@ mod tests {
     #[test]
     fn span_map_points_back_to_markdown_lines() {
         let md = "# T\n\nfirst\n\nsecond paragraph\n";
-        let file = render(&edition_of(md)).remove(2);
+        let file = render(&edition_of(md), &PrintSettings::default(), None).remove(2);
         let at = file.text.find("second").unwrap();
         assert_eq!(file.markdown_span(at).unwrap().line, 5);
     }
@@ -503,7 +524,7 @@ mod tests {
         second.source = PathBuf::from("chapters/en/02-u.md");
         second.footnotes = BTreeMap::new();
         e.chapters.push(second);
-        let main = render(&e).remove(0).text;
+        let main = render(&e, &PrintSettings::default(), None).remove(0).text;
         assert!(main.contains("#include \"/chapters/en/01-t.typ\"\n#include \"/chapters/en/02-u.typ\""), "{main}");
     }
 }
