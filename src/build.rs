@@ -223,6 +223,23 @@ pub fn load_edition(
     (Some(edition), diags)
 }
 
+/// Chapters larger than this are refused: typesetting one would take minutes and gigabytes.
+pub const MAX_CHAPTER_BYTES: usize = 10 * 1024 * 1024;
+
+/// Remove control characters (other than tab and line endings), warning at the first one.
+fn strip_controls(rel: &Path, text: String) -> (String, Option<Diagnostic>) {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let Some(at) = text.find(bad) else { return (text, None) };
+    let (line, col) = line_col(&text, at);
+    let c = text[at..].chars().next().expect("found above");
+    let d = Diagnostic::warning(format!("control character U+{:04X} removed", c as u32))
+        .in_file(rel)
+        .at(line, col)
+        .with_hint("control characters cannot be printed; remove them from the file")
+        .code("encoding");
+    (text.chars().filter(|c| !bad(*c)).collect(), Some(d))
+}
+
 /// Read and parse one chapter file; also return its text for the glyph check.
 fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>, Option<String>) {
     let rel = &file.path;
@@ -230,6 +247,17 @@ fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>
         Ok(b) => b,
         Err(e) => return (None, vec![Diagnostic::error(format!("cannot read the chapter: {e}")).in_file(rel)], None),
     };
+    if bytes.len() > MAX_CHAPTER_BYTES {
+        let d = Diagnostic::error(format!(
+            "the chapter is {:.1} MB; chapters are limited to {} MB",
+            bytes.len() as f64 / 1e6,
+            MAX_CHAPTER_BYTES / 1024 / 1024
+        ))
+        .in_file(rel)
+        .with_hint("split it into several chapter files")
+        .code("limit");
+        return (None, vec![d], None);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -244,6 +272,7 @@ fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let (text, control) = strip_controls(rel, text);
     let chapter_lang = file.fallback.as_deref().unwrap_or(lang);
     let (chapter, diags) = markdown::parse(root, rel, &text, chapter_lang);
     let chapter = chapter.map(|mut c| {
@@ -252,6 +281,8 @@ fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>
         }
         c
     });
+    let mut diags = diags;
+    diags.extend(control);
     (chapter, diags, Some(text))
 }
 

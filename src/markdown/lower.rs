@@ -33,6 +33,13 @@ struct Lowerer<'t> {
     too_deep_reported: bool,
     /// Lines before the text in its file (for fragments embedded in YAML).
     line_offset: usize,
+    /// Byte offset of the start of every line, so positions are found without rescanning.
+    line_starts: Vec<usize>,
+}
+
+/// Byte offsets where the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// Lower a parsed chapter document into a `Chapter`.
@@ -59,6 +66,7 @@ pub fn chapter<'a>(
         depth: 0,
         too_deep_reported: false,
         line_offset: 0,
+        line_starts: line_starts(text),
     };
     let mut blocks = Vec::new();
     l.blocks_of(doc, &mut blocks);
@@ -113,6 +121,7 @@ pub fn fragment<'a>(
         depth: 0,
         too_deep_reported: false,
         line_offset: first_line.saturating_sub(1),
+        line_starts: line_starts(text),
     };
     let mut blocks = Vec::new();
     l.blocks_of(doc, &mut blocks);
@@ -125,11 +134,10 @@ impl<'t> Lowerer<'t> {
         let line = pos.line.max(1);
         // comrak counts columns in bytes; editors count characters.
         let column = self
-            .text
-            .lines()
-            .nth(line - 1)
-            .map(|l| l.get(..pos.column.saturating_sub(1)).map_or(pos.column, |p| p.chars().count() + 1))
-            .unwrap_or(pos.column.max(1));
+            .line_starts
+            .get(line - 1)
+            .and_then(|&start| self.text.get(start..start + pos.column.saturating_sub(1)))
+            .map_or(pos.column.max(1), |prefix| prefix.chars().count() + 1);
         Span { line: line + self.line_offset, column }
     }
 
@@ -156,7 +164,7 @@ impl<'t> Lowerer<'t> {
                 self.error(
                     span,
                     format!("content is nested more than {MAX_DEPTH} levels deep"),
-                    "flatten the nested quotes or lists",
+                    "flatten the nested quotes, lists, emphasis or links",
                 );
             }
             return;
@@ -340,7 +348,7 @@ impl<'t> Lowerer<'t> {
                 self.error(
                     span,
                     format!("content is nested more than {MAX_DEPTH} levels deep"),
-                    "simplify the nested emphasis or links",
+                    "flatten the nested quotes, lists, emphasis or links",
                 );
             }
             return out;

@@ -147,7 +147,7 @@ fn style_file(edition: &Edition) -> TypstFile {
                 }
             })
             .collect();
-        format!("({},)", inner.join(", "))
+        if inner.is_empty() { "()".to_string() } else { format!("({},)", inner.join(", ")) }
     };
     let f = &edition.fonts;
     let mut text = format!(
@@ -157,6 +157,8 @@ fn style_file(edition: &Edition) -> TypstFile {
         stack(&f.sans),
         stack(&f.mono)
     );
+    // `(:)` is the empty dictionary; `()` would be an array.
+    text.push_str(if edition.strings.is_empty() { "  :\n" } else { "" });
     for (key, value) in &edition.strings {
         let _ = writeln!(text, "  {}: {},", string(key), string(value));
     }
@@ -332,18 +334,18 @@ impl Writer<'_> {
                     .collect();
                 let _ = write!(self.out, "#md-table(columns: {}, align: ({},)", aligns.len().max(1), align.join(", "));
                 self.out.push_str(",\n  table.header(");
-                for cell in header {
-                    self.out.push('[');
+                for (i, cell) in header.iter().enumerate() {
+                    self.out.push_str(if i == 0 { "[" } else { ", [" });
                     self.inlines(cell);
-                    self.out.push_str("], ");
+                    self.out.push(']');
                 }
                 self.out.push(')');
                 for row in rows {
                     self.out.push_str(",\n ");
-                    for cell in row {
-                        self.out.push_str(" [");
+                    for (i, cell) in row.iter().enumerate() {
+                        self.out.push_str(if i == 0 { " [" } else { ", [" });
                         self.inlines(cell);
-                        self.out.push_str("],");
+                        self.out.push(']');
                     }
                 }
                 self.out.push(')');
@@ -493,6 +495,13 @@ mod tests {
         assert!(root.errors_and_warnings().0.is_empty(), "{:?}\n{src}", root.errors_and_warnings().0);
         assert!(src.contains("\\#read\\(“\\/etc\\/passwd”\\)"), "{src}");
         assert!(src.contains("\\= heading"), "{src}");
+    }
+
+    #[test]
+    fn tables_with_several_rows_give_parsable_typst() {
+        let src = chapter_source("# T\n\n| a | b |\n|---|:-:|\n| c | d |\n| e | f |\n");
+        assert!(typst::syntax::parse(&src).errors_and_warnings().0.is_empty(), "{src}");
+        assert!(src.contains("[c], [d],\n  [e], [f])"), "{src}");
     }
 
     #[test]
