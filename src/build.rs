@@ -86,6 +86,17 @@ pub struct Outcome {
 
 /// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
 pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
+    let start = Instant::now();
+    let shared = Shared::load(&plan.root.join("fonts"));
+    let mut outcome = run_with(plan, &shared, progress, true);
+    outcome.timings.add("fonts", start.elapsed());
+    outcome
+}
+
+/// Run the plan with fonts and the typst library already loaded (`watch` keeps them between builds,
+/// and typst's memoized layout with them). With `evict`, typst's caches are emptied after each
+/// edition, so memory grows with the number of jobs, not with the number of editions.
+pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) -> Outcome {
     let mut outcome = Outcome::default();
     let start = Instant::now();
     let bib = match bib::load(&plan.root, plan.citation_style.as_deref(), &plan.nocite) {
@@ -104,9 +115,6 @@ pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
     };
     outcome.timings.add("bibliography", start.elapsed());
     let start = Instant::now();
-    let shared = Shared::load(&plan.root.join("fonts"));
-    outcome.timings.add("fonts", start.elapsed());
-    let start = Instant::now();
     // Files every edition shares: check once that each of their characters can be printed.
     let mut shared_files = vec![PathBuf::from(crate::plan::CONFIG_FILE), PathBuf::from(people::FILE)];
     if let Ok(entries) = fs::read_dir(plan.root.join(bib::DIR)) {
@@ -117,7 +125,7 @@ pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
     }
     for rel in shared_files {
         if let Ok(text) = fs::read_to_string(plan.root.join(&rel)) {
-            outcome.diagnostics.extend(fonts::check_text(&shared, &rel, &text));
+            outcome.diagnostics.extend(fonts::check_text(shared, &rel, &text));
         }
     }
     outcome.timings.add("glyph check", start.elapsed());
@@ -126,8 +134,18 @@ pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
         return outcome;
     }
     let inputs = Inputs { people, bib };
-    let build_all =
-        || -> Vec<Outcome> { plan.editions.par_iter().map(|e| edition(plan, &shared, &inputs, e, progress)).collect() };
+    let build_all = || -> Vec<Outcome> {
+        plan.editions
+            .par_iter()
+            .map(|e| {
+                let outcome = edition(plan, shared, &inputs, e, progress);
+                if evict {
+                    typst::comemo::evict(0);
+                }
+                outcome
+            })
+            .collect()
+    };
     let per_edition = match plan.jobs.map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build()) {
         Some(Ok(pool)) => pool.install(build_all),
         _ => build_all(),

@@ -20,6 +20,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, write nothing.
     Check(CheckArgs),
+    /// Build, then rebuild what changes touch until interrupted (Ctrl-C).
+    Watch(BuildArgs),
     /// Show which chapters of each translation are translated, missing or stale.
     Status(StatusArgs),
     /// Print shell completions for spotlight.

@@ -28,6 +28,7 @@ pub mod plan;
 pub mod print;
 pub mod render;
 pub mod status;
+pub mod watch;
 
 /// The version line `spotlight --version` prints: the tool's version and the typst it embeds.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");

@@ -25,6 +25,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run(plan::for_build(&args), &args.report),
         Command::Check(args) => run(plan::for_check(&args), &args.report),
+        Command::Watch(args) => {
+            let format = args.report.message_format;
+            ExitCode::from(spotlight::watch::run(&args, &|diags| report(diags, format)))
+        }
         Command::Status(args) => match plan::load(&args.project, &[], true) {
             Ok(plan) => {
                 match args.format {

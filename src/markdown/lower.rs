@@ -262,7 +262,8 @@ impl<'t> Lowerer<'t> {
             }
             NodeValue::Heading(heading) => {
                 let content = self.inlines_of(node);
-                if heading.level == 1 && self.title.is_none() {
+                // The title is the first level-1 heading at the top level, unless front matter gives one.
+                if heading.level == 1 && self.title.is_none() && self.depth == 1 && self.front.title.is_none() {
                     self.title = Some(content);
                     return;
                 }
@@ -499,7 +500,18 @@ impl<'t> Lowerer<'t> {
     fn link_target(&mut self, url: &str, span: Span) -> Option<LinkTarget> {
         let url = url.trim();
         let lower = url.to_ascii_lowercase();
-        if ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s)) {
+        if ["http://", "https://"].iter().any(|s| lower.starts_with(s)) {
+            if !valid_host(url) {
+                self.warn(
+                    span,
+                    format!("link target `{url}` has no valid host name; the link text is kept"),
+                    "check the address",
+                );
+                return None;
+            }
+            return Some(LinkTarget::External(url.to_string()));
+        }
+        if lower.starts_with("mailto:") {
             return Some(LinkTarget::External(url.to_string()));
         }
         if let Some(anchor) = url.strip_prefix('#') {
@@ -631,6 +643,18 @@ fn push_text(out: &mut Vec<Inline>, text: &str) {
     }
 }
 
+/// Whether an http(s) address has a host name readers can resolve: labels of letters, digits and
+/// hyphens (any script), no empty label, an optional port.
+fn valid_host(url: &str) -> bool {
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = host.split_once(':').unwrap_or((host, ""));
+    !host.is_empty()
+        && port.chars().all(|c| c.is_ascii_digit())
+        && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'))
+}
+
 fn has_scheme(url: &str) -> bool {
     match url.find(':') {
         Some(i) => {
@@ -687,6 +711,16 @@ mod tests {
     fn normalize_refuses_climbing_out() {
         assert_eq!(normalize(Path::new("chapters/en/../img/a.png")), Some(PathBuf::from("chapters/img/a.png")));
         assert_eq!(normalize(Path::new("chapters/../../etc/passwd")), None);
+    }
+
+    #[test]
+    fn hosts_are_checked() {
+        assert!(valid_host("https://www.example.org/a?b#c"));
+        assert!(valid_host("http://localhost:8080/"));
+        assert!(valid_host("https://münchen.de"));
+        assert!(!valid_host("https://../"));
+        assert!(!valid_host("https://foo.bar.`baz"));
+        assert!(!valid_host("https://"));
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn xml(text: &str) -> String {
 pub fn url(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}".contains(c) {
+        if c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}[]".contains(c) {
             let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{:02X}", c as u32));
         } else if c.is_control() {
             let mut buf = [0u8; 4];

@@ -169,11 +169,13 @@ pub fn toc(edition: &Edition) -> Vec<NavEntry> {
                 .blocks
                 .iter()
                 .filter_map(|b| match b {
-                    Block::Heading { level: 2, id, content, .. } => Some(NavEntry {
-                        title: plain_text(content),
-                        href: format!("{href}#{}", heading_anchor(id)),
-                        children: Vec::new(),
-                    }),
+                    Block::Heading { level: 2, id, content, .. } if !plain_text(content).trim().is_empty() => {
+                        Some(NavEntry {
+                            title: plain_text(content),
+                            href: format!("{href}#{}", heading_anchor(id)),
+                            children: Vec::new(),
+                        })
+                    }
                     Block::Profile { id, name, .. } => Some(NavEntry {
                         title: name.clone(),
                         href: format!("{href}#{}", heading_anchor(id)),
@@ -182,7 +184,10 @@ pub fn toc(edition: &Edition) -> Vec<NavEntry> {
                     _ => None,
                 })
                 .collect();
-            NavEntry { title: plain_text(&c.title), href, children }
+            // A navigation entry needs text: an empty title falls back to the file name.
+            let title = plain_text(&c.title);
+            let title = if title.trim().is_empty() { c.slug.clone() } else { title };
+            NavEntry { title, href, children }
         })
         .collect()
 }
