@@ -214,10 +214,16 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
         } else {
             Some(LinkTarget::Internal { chapter: PEOPLE_SLUG.into(), anchor: person_anchor(&record.id) })
         };
+        // The interviewer is named with its short form; its role is the list's own label.
+        let (shown, shown_detail) = match (record.interviewer, l.organization_short.as_ref().or(record.short.first())) {
+            (true, Some(short)) if short != name => (format!("{name} ({short})"), String::new()),
+            (true, _) => (name.clone(), String::new()),
+            (false, _) => (name.clone(), detail.clone()),
+        };
         edition.participants.push(Participant {
             id: record.id.clone(),
-            name: name.clone(),
-            detail: detail.clone(),
+            name: shown,
+            detail: shown_detail,
             interviewer: record.interviewer,
             target,
         });

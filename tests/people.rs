@@ -57,7 +57,7 @@ fn both_formats_hold_the_bios_word_for_word_and_the_participants() {
     for needle in [
         "id=\"participants\"",
         "<a href=\"people.xhtml#h-person-jaquemet\"><strong>Stéphane Jaquemet</strong></a>, Director of Policy, International Catholic Migration Commission (ICMC)",
-        "Interviewer: <strong>Friedrich-Ebert-Stiftung</strong>",
+        "Interviewer: <strong>Friedrich-Ebert-Stiftung (FES)</strong></li>",
     ] {
         assert!(titlepage.contains(needle), "title page lacks {needle}:\n{titlepage}");
     }
