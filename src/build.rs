@@ -2,9 +2,11 @@
 //! package each format, write artifacts. Every failure of every edition is collected, not only the
 //! first; one failing edition does not stop the others.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -88,14 +90,17 @@ pub struct Outcome {
 pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
     let start = Instant::now();
     let shared = Shared::load(&plan.root.join("fonts"));
+    let loaded = start.elapsed();
     let mut outcome = run_with(plan, &shared, progress, true);
-    outcome.timings.add("fonts", start.elapsed());
+    outcome.timings.add("fonts", loaded);
     outcome
 }
 
 /// Run the plan with fonts and the typst library already loaded (`watch` keeps them between builds,
-/// and typst's memoized layout with them). With `evict`, typst's caches are emptied after each
-/// edition, so memory grows with the number of jobs, not with the number of editions.
+/// and typst's memoized layout with them). `plan.jobs` editions are built at once (default: one per
+/// core), each by its own worker; typst itself lays pages out on every core either way. With
+/// `evict`, typst's caches are emptied as editions finish, so memory grows with the number of jobs,
+/// not with the number of editions.
 pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) -> Outcome {
     let mut outcome = Outcome::default();
     let start = Instant::now();
@@ -134,22 +139,36 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
         return outcome;
     }
     let inputs = Inputs { people, bib };
-    let build_all = || -> Vec<Outcome> {
-        plan.editions
-            .par_iter()
-            .map(|e| {
-                let outcome = edition(plan, shared, &inputs, e, progress);
-                if evict {
-                    typst::comemo::evict(0);
+    // Workers of our own take editions one at a time: inside rayon's pool, a thread waiting for
+    // typst would start another edition, and every edition would be in memory at once.
+    let jobs = plan.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let queue: Mutex<VecDeque<usize>> = Mutex::new((0..plan.editions.len()).collect());
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(plan.editions.iter().map(|_| None).collect());
+    let active = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, plan.editions.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().expect("no worker panics while holding the queue").pop_front();
+                    let Some(i) = next else { break };
+                    active.fetch_add(1, Ordering::SeqCst);
+                    let outcome = edition(plan, shared, &inputs, &plan.editions[i], progress);
+                    let others = active.fetch_sub(1, Ordering::SeqCst) - 1;
+                    if evict {
+                        // Alone, drop every cache; otherwise keep what the running editions used lately.
+                        typst::comemo::evict(if others == 0 { 0 } else { 1 });
+                    }
+                    results.lock().expect("no worker panics while holding the results")[i] = Some(outcome);
                 }
-                outcome
-            })
-            .collect()
-    };
-    let per_edition = match plan.jobs.map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build()) {
-        Some(Ok(pool)) => pool.install(build_all),
-        _ => build_all(),
-    };
+            });
+        }
+    });
+    let per_edition: Vec<Outcome> = results
+        .into_inner()
+        .expect("workers are done")
+        .into_iter()
+        .map(|o| o.expect("every edition was built by a worker"))
+        .collect();
     for (o, ed) in per_edition.into_iter().zip(&plan.editions) {
         if has_errors(&o.diagnostics) {
             outcome.failed.push(ed.lang.clone());

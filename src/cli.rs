@@ -71,7 +71,8 @@ pub struct BuildArgs {
     /// Build translations with missing chapters, using the source text with a visible marker.
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// How many editions and formats to build at once (default: all cores).
+    /// How many editions to build at once (default: one per core); typst lays out each edition's
+    /// pages on every core either way.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// How diagnostics and the summary are reported.

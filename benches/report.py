@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Turn the raw samples of benches/bench.sh into the final table and the JSON file.
+
+    report.py --raw RAW.tsv --meta META.tsv --work WORKDIR --json OUT.json
+
+RAW.tsv: name, run, wall nanoseconds, max RSS KiB (one line per run).
+META.tsv: key, value (value may be a JSON document).
+Targets are printed next to the ratios; nothing fails because of a number.
+"""
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+DESCRIPTIONS = {
+    "report_all_j1": "report: build all editions+formats, --jobs 1",
+    "report_all_default": "report: build all editions+formats, default jobs",
+    "report_pdf_j1": "report: build PDF only, --jobs 1",
+    "report_floor": "report: floor (emitted Typst, typst alone, 1 by 1)",
+    "report_floor_1t": "report: floor, typst on 1 thread (RAYON_NUM_THREADS=1)",
+    "book_all_j1": "big book: 5 editions x 2 formats, --jobs 1",
+    "book_all_j2": "big book: 5 editions x 2 formats, --jobs 2",
+    "book_en_j2": "big book: one edition alone (--lang en), --jobs 2",
+    "book_pdf_j1": "big book: PDF only, --jobs 1",
+    "book_epub_j1": "big book: EPUB only, --jobs 1",
+    "book_floor": "big book: floor (emitted Typst, typst alone, 1 by 1)",
+    "book_floor_1t": "big book: floor, typst on 1 thread (RAYON_NUM_THREADS=1)",
+    "pandoc": "big book: Pandoc, 5 editions, 1 by 1",
+}
+
+
+def load_meta(path):
+    meta = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        key, _, value = line.partition("\t")
+        try:
+            meta[key] = json.loads(value) if value[:1] in "{[" else value
+        except json.JSONDecodeError:
+            meta[key] = value
+    return meta
+
+
+def load_raw(path):
+    samples = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        name, run, ns, rss, cpu, other = line.split("\t")
+        s = samples.setdefault(name, {"seconds": [], "max_rss_kib": [], "cpu_s": [], "others_cpu_s": []})
+        s["seconds"].append(int(ns) / 1e9)
+        s["max_rss_kib"].append(int(rss) if rss.isdigit() else None)
+        s["cpu_s"].append(float(cpu))
+        s["others_cpu_s"].append(float(other))
+    return samples
+
+
+def summarize(samples):
+    out = {}
+    for name, s in samples.items():
+        rss = [r for r in s["max_rss_kib"] if r is not None]
+        out[name] = {
+            "description": DESCRIPTIONS.get(name, name),
+            "runs": len(s["seconds"]),
+            "seconds": [round(x, 4) for x in s["seconds"]],
+            "median_s": round(statistics.median(s["seconds"]), 4),
+            "min_s": round(min(s["seconds"]), 4),
+            "max_s": round(max(s["seconds"]), 4),
+            "max_rss_kib": s["max_rss_kib"],
+            "median_max_rss_kib": int(statistics.median(rss)) if rss else None,
+            "cpu_s": s["cpu_s"],
+            "median_cpu_s": round(statistics.median(s["cpu_s"]), 3),
+            # CPU time other processes used while this ran, as a share of one core (noise)
+            "others_cpu_s": s["others_cpu_s"],
+            "median_others_share": round(statistics.median(
+                o / w for o, w in zip(s["others_cpu_s"], s["seconds"])), 3),
+        }
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--json", required=True)
+    args = ap.parse_args()
+
+    meta = load_meta(args.meta)
+    m = summarize(load_raw(args.raw))
+    work = Path(args.work)
+
+    def med(name):
+        return m[name]["median_s"] if name in m else None
+
+    def rss(name):
+        return m[name]["median_max_rss_kib"] if name in m else None
+
+    ratios = {}
+    notes = []
+
+    def ratio(key, description, value, unit, target_text, passed):
+        ratios[key] = {"description": description, "value": value, "unit": unit,
+                       "target": target_text, "pass": passed}
+
+    def overhead(key, what, build, floor, judged=True):
+        if med(build) and med(floor):
+            v = (med(build) - med(floor)) / med(floor) * 100
+            ratio(key, what, round(v, 1), "% of floor", "<= 15%" if judged else "(info)",
+                  (v <= 15) if judged else None)
+
+    overhead("report_pdf_overhead", "report: PDF build overhead over floor", "report_pdf_j1", "report_floor")
+    overhead("report_pdf_overhead_1t", "report: same, over the 1-thread floor (like for like)",
+             "report_pdf_j1", "report_floor_1t", judged=False)
+    if med("report_all_j1") and med("report_all_default"):
+        ratio("report_jobs_speedup", "report: default jobs speedup over --jobs 1",
+              round(med("report_all_j1") / med("report_all_default"), 2), "x", "(info)", None)
+    overhead("book_pdf_overhead", "big book: PDF build overhead over floor", "book_pdf_j1", "book_floor")
+    overhead("book_pdf_overhead_1t", "big book: same, over the 1-thread floor (like for like)",
+             "book_pdf_j1", "book_floor_1t", judged=False)
+    if med("book_all_j1") and med("book_all_j2"):
+        v = med("book_all_j1") / med("book_all_j2")
+        ratio("book_jobs2_speedup", "big book: --jobs 2 speedup over --jobs 1", round(v, 2), "x",
+              ">= 1.6x", v >= 1.6)
+    if rss("book_all_j2") and rss("book_en_j2"):
+        v = rss("book_all_j2") / rss("book_en_j2")
+        ratio("book_rss_ratio", "big book: peak RSS 5 editions / 1 edition (--jobs 2)", round(v, 2), "x",
+              "<= 2.5x", v <= 2.5)
+    if med("book_all_j1") and med("book_epub_j1"):
+        ratio("book_epub_share", "big book: EPUB-only time / full build (--jobs 1)",
+              round(med("book_epub_j1") / med("book_all_j1") * 100, 1), "%", "(info)", None)
+    if med("pandoc"):
+        both = str(meta.get("pandoc_pdf")) == "1"
+        spot = "book_all_j1" if both else "book_epub_j1"
+        if med(spot):
+            v = med(spot) / med("pandoc")
+            if both:
+                ratio("spotlight_over_pandoc", "big book: Spotlight / Pandoc, 5 ed. x PDF+EPUB, 1 by 1",
+                      round(v, 3), "x", "<= 0.20 (5x faster)", v <= 0.20)
+            else:
+                ratio("spotlight_over_pandoc", "big book: Spotlight / Pandoc, 5 ed. EPUB only, 1 by 1",
+                      round(v, 3), "x", "<= 0.20 for PDF+EPUB", None)
+                notes.append("Spotlight/Pandoc is EPUB only, so the PDF+EPUB target is not judged: "
+                             + meta.get("pandoc_pdf_skipped", ""))
+    elif "pandoc_skipped" in meta:
+        notes.append("Pandoc comparison skipped: " + meta["pandoc_skipped"])
+    if "book_workaround" in meta:
+        notes.append("big book: " + meta["book_workaround"])
+    for key, label in (("report_warnings", "report"), ("book_warnings", "big book")):
+        if str(meta.get(key, "0")) not in ("0", ""):
+            notes.append(f"{label}: the build printed {meta[key]} warning(s)")
+
+    # Spotlight's own per-stage timings (when the binary has --timings).
+    timings = {}
+    timing_text = []
+    if str(meta.get("timings_supported")) == "1":
+        for name in ("report_all_j1", "book_all_j1"):
+            entry = {}
+            txt = work / f"timings-{name}.txt"
+            js = work / f"timings-{name}.json"
+            if txt.exists():
+                entry["text"] = txt.read_text(encoding="utf-8", errors="replace").rstrip()
+                timing_text.append((name, entry["text"]))
+            if js.exists():
+                try:
+                    entry["json"] = json.loads(js.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as e:
+                    entry["json_error"] = str(e)
+                    notes.append(f"--timings-json of {name} is not valid JSON: {e}")
+            else:
+                notes.append(f"--timings-json wrote no file for {name}")
+            timings[name] = entry
+    print()
+    if timing_text:
+        for name, text in timing_text:
+            print(f"per-stage timings ({DESCRIPTIONS[name]}, last run, `spotlight build --timings`):")
+            for line in text.splitlines() or ["(no output)"]:
+                print("    " + line)
+            print()
+    else:
+        print("per-stage timings: not available in this build")
+        print()
+
+    # The final table.
+    noisy = []
+    rows = [("measurement / ratio", "median", "min", "max", "peak RSS", "cpu", "others", "runs", "target",
+             "result")]
+    for name in DESCRIPTIONS:
+        if name not in m:
+            continue
+        x = m[name]
+        r = x["median_max_rss_kib"]
+        rows.append((x["description"], f"{x['median_s']:.3f} s", f"{x['min_s']:.3f} s", f"{x['max_s']:.3f} s",
+                     f"{r / 1024:.0f} MiB" if r else "-", f"{x['median_cpu_s']:.2f} s",
+                     f"{100 * x['median_others_share']:.0f}%", str(x["runs"]), "", ""))
+        if x["median_others_share"] > 0.10 and statistics.median(x["others_cpu_s"]) > 0.1:
+            noisy.append(x["description"])
+    rows.append(None)
+    for key, r in ratios.items():
+        unit = r["unit"]
+        value = f"{r['value']:.1f}%" if unit.startswith("%") else f"{r['value']:.2f}x"
+        if key == "spotlight_over_pandoc":
+            value = f"{r['value']:.3f}x"
+        result = "" if r["pass"] is None and r["target"] == "(info)" else \
+            ("n/a" if r["pass"] is None else ("pass" if r["pass"] else "MISS"))
+        rows.append((r["description"], value, "", "", "", "", "", "", r["target"], result))
+    widths = [max(len(row[i]) for row in rows if row) for i in range(len(rows[0]))]
+    line = "-" * (sum(widths) + 2 * (len(widths) - 1))
+
+    def fmt(row):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:8], widths[1:8])] + \
+                [row[8].ljust(widths[8]), row[9].ljust(widths[9])]
+        return "  ".join(cells).rstrip()
+
+    book = meta.get("book") if isinstance(meta.get("book"), dict) else {}
+    print(f"Spotlight benchmarks  ({meta.get('version', '?')}, commit {meta.get('commit', '?')}, "
+          f"{meta.get('cores', '?')} cores, {meta.get('cpu', '?')})")
+    if str(meta.get("built")) != "1":
+        print(f"binary not rebuilt by this run (--no-build/--bin): {meta.get('binary')}, "
+              f"modified {meta.get('binary_mtime')}; the commit above is the work tree's")
+    print(f"load average before the run: {meta.get('loadavg_start', '?')}")
+    print(f"medians of {meta.get('runs')} runs (report) and {meta.get('book_runs')} runs (big book); "
+          f"cold process per run; wall time; peak RSS = median of max RSS")
+    print(f"report pages: {meta.get('report_pages', '?').strip()}")
+    if book:
+        print(f"big book: {book.get('chapters')} chapters, {book.get('words_per_edition')} words, "
+              f"{book.get('footnotes')} footnotes per edition, editions {','.join(book.get('editions', []))}; "
+              f"pages: {meta.get('book_pages', '?').strip()}")
+    if meta.get("pandoc_version"):
+        print(f"pandoc: {meta['pandoc_version']} ({meta.get('pandoc_path')})")
+    print(line)
+    print(fmt(rows[0]))
+    print(line)
+    for row in rows[1:]:
+        print(line if row is None else fmt(row))
+    print(line)
+    print("cpu = median CPU time of the process tree; others = median CPU time of other processes during a run,")
+    print("as a share of one core (above ~10% the machine was busy and the numbers are noisy)")
+    if noisy:
+        notes.append("other processes used more than 10% of a core during: " + "; ".join(noisy)
+                     + " (numbers are noisy; rerun on an idle machine)")
+    for n in notes:
+        print("note: " + n)
+
+    def typed(v):
+        if isinstance(v, str) and v.lstrip("-").isdigit():
+            return int(v)
+        return v.strip() if isinstance(v, str) else v
+
+    result = {
+        "meta": {k: typed(v) for k, v in meta.items() if k != "book"},
+        "book": book,
+        "measurements": m,
+        "ratios": ratios,
+        "timings": timings if timings else None,
+        "notes": notes,
+    }
+    Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"raw numbers: {args.json}  (whole run: {meta.get('elapsed_s', '?')} s)")
+
+
+if __name__ == "__main__":
+    main()
