@@ -85,7 +85,7 @@ pub fn run(args: &BuildArgs, report: &dyn Fn(&[Diagnostic])) -> u8 {
     let root = first.root.clone();
     let out = first.out.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| first.out.clone());
     let mut shared = Shared::load(&root.join("fonts"));
-    build_and_print(&first, &shared, report, "built");
+    build_and_print(&first, &shared, report, "built", args.report.timings);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -141,13 +141,19 @@ pub fn run(args: &BuildArgs, report: &dyn Fn(&[Diagnostic])) -> u8 {
         let names: Vec<String> =
             relative.iter().map(|p| p.display().to_string()).collect::<BTreeSet<_>>().into_iter().collect();
         eprintln!("changed: {}", names.join(", "));
-        build_and_print(&plan, &shared, report, "rebuilt");
+        build_and_print(&plan, &shared, report, "rebuilt", args.report.timings);
     }
     eprintln!("stopped watching");
     0
 }
 
-fn build_and_print(plan: &plan::Plan, shared: &Shared, report: &dyn Fn(&[Diagnostic]), verb: &str) -> Outcome {
+fn build_and_print(
+    plan: &plan::Plan,
+    shared: &Shared,
+    report: &dyn Fn(&[Diagnostic]),
+    verb: &str,
+    timings: bool,
+) -> Outcome {
     let start = Instant::now();
     let quiet = |_: &Artifact, _: Duration| {};
     let outcome = build::run_with(plan, shared, &quiet, false);
@@ -168,6 +174,9 @@ fn build_and_print(plan: &plan::Plan, shared: &Shared, report: &dyn Fn(&[Diagnos
         if what.is_empty() { "nothing".to_string() } else { what.join(", ") },
         start.elapsed().as_secs_f64()
     );
+    if timings {
+        eprint!("{}", crate::output::timings_table(&outcome.timings));
+    }
     // Free layout results no build will ask for again; recent ones stay for the next rebuild.
     typst::comemo::evict(10);
     outcome
