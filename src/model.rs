@@ -492,3 +492,47 @@ pub fn visit_inlines<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) 
         }
     }
 }
+
+/// Call `f` on every inline vector of the blocks (mutably), depth first, in reading order.
+pub fn visit_inline_vecs_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
+                visit_inline_vec_mut(content, f)
+            }
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                visit_inline_vecs_mut(blocks, f)
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|i| visit_inline_vecs_mut(&mut i.blocks, f)),
+            Block::Definitions { items, .. } => items.iter_mut().for_each(|(t, d)| {
+                visit_inline_vec_mut(t, f);
+                visit_inline_vecs_mut(d, f);
+            }),
+            Block::Table { header, rows, .. } => {
+                header.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| visit_inline_vec_mut(c, f))
+            }
+            Block::References { entries, .. } => entries.iter_mut().for_each(|(_, e)| visit_inline_vec_mut(e, f)),
+            Block::Code { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// Call `f` on an inline vector and every vector nested in it (mutably), outermost first.
+pub fn visit_inline_vec_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut Vec<Inline>)) {
+    f(inlines);
+    for inline in inlines.iter_mut() {
+        match inline {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                visit_inline_vec_mut(c, f)
+            }
+            Inline::Link { content, .. } => visit_inline_vec_mut(content, f),
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image { .. }
+            | Inline::FootnoteRef { .. }
+            | Inline::Cite { .. }
+            | Inline::LineBreak
+            | Inline::SoftBreak => {}
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Mutable walks over the model for citation resolution: every inline vector in reading order,
 //! replacing citations, renumbering footnotes.
 
-use crate::model::{Block, Chapter, Edition, Footnote, Inline};
+use crate::model::{
+    Chapter, Edition, Footnote, Inline, visit_inline_vec_mut as inline_vec, visit_inline_vecs_mut as blocks_mut,
+};
 
 /// Call `f` on every inline vector of a chapter (title, blocks, footnotes), in reading order.
 pub(super) fn for_each_inline_vec(chapter: &mut Chapter, f: &mut impl FnMut(&mut Vec<Inline>)) {
@@ -11,48 +13,6 @@ pub(super) fn for_each_inline_vec(chapter: &mut Chapter, f: &mut impl FnMut(&mut
     notes.sort_by_key(|n| n.number);
     for note in notes {
         blocks_mut(&mut note.blocks, f);
-    }
-}
-
-pub(super) fn blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
-    for block in blocks {
-        match block {
-            Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
-                inline_vec(content, f)
-            }
-            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
-                blocks_mut(blocks, f)
-            }
-            Block::List { items, .. } => items.iter_mut().for_each(|i| blocks_mut(&mut i.blocks, f)),
-            Block::Definitions { items, .. } => items.iter_mut().for_each(|(t, d)| {
-                inline_vec(t, f);
-                blocks_mut(d, f);
-            }),
-            Block::Table { header, rows, .. } => {
-                header.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| inline_vec(c, f))
-            }
-            Block::References { entries, .. } => entries.iter_mut().for_each(|(_, e)| inline_vec(e, f)),
-            Block::Code { .. } | Block::Rule { .. } => {}
-        }
-    }
-}
-
-pub(super) fn inline_vec(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut Vec<Inline>)) {
-    f(inlines);
-    for inline in inlines.iter_mut() {
-        match inline {
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
-                inline_vec(c, f)
-            }
-            Inline::Link { content, .. } => inline_vec(content, f),
-            Inline::Text(_)
-            | Inline::Code(_)
-            | Inline::Image { .. }
-            | Inline::FootnoteRef { .. }
-            | Inline::Cite { .. }
-            | Inline::LineBreak
-            | Inline::SoftBreak => {}
-        }
     }
 }
 
