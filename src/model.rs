@@ -56,9 +56,23 @@ impl Edition {
 
     /// Return the text direction of the edition's language.
     pub fn dir(&self) -> &'static str {
-        let primary = self.lang.split('-').next().unwrap_or("");
-        if matches!(primary, "ar" | "he" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv") { "rtl" } else { "ltr" }
+        text_dir(&self.lang)
     }
+
+    /// Find the participant a turn was matched to, and whether the turn is a question (the
+    /// interviewer's, or a speaker listed under `interviewers` when there are no people records).
+    pub fn turn_speaker(&self, person: Option<&String>, speaker: &str) -> (Option<&Participant>, bool) {
+        let participant = person.and_then(|id| self.participants.iter().find(|p| &p.id == id));
+        let question =
+            participant.is_some_and(|p| p.interviewer) || self.meta.interviewers.iter().any(|i| i == speaker);
+        (participant, question)
+    }
+}
+
+/// Return the text direction of a language (`rtl` for Arabic, Hebrew, Persian and the like).
+pub fn text_dir(lang: &str) -> &'static str {
+    let primary = lang.split('-').next().unwrap_or("");
+    if matches!(primary, "ar" | "he" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv") { "rtl" } else { "ltr" }
 }
 
 /// A translation's provenance, shown in the colophon and in status reports.

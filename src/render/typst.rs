@@ -200,8 +200,7 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
     let _ = writeln!(w.out, "#import {}: *", string(TEMPLATE_PATH));
     if let Some(lang) = &chapter.lang {
         // An untranslated chapter standing in: set in its own language and direction.
-        let probe = Edition { lang: lang.clone(), ..Edition::default() };
-        let _ = writeln!(w.out, "#set text(lang: {}, dir: {})", string(lang), probe.dir());
+        let _ = writeln!(w.out, "#set text(lang: {}, dir: {})", string(lang), crate::model::text_dir(lang));
     }
     w.mark(Span { line: 1, column: 1 });
     w.out.push_str("#chapter(");
@@ -267,9 +266,7 @@ impl Writer<'_> {
                 self.out.push(']');
             }
             Block::Turn { speaker, person, content, .. } => {
-                let participant = person.as_ref().and_then(|id| self.edition.participants.iter().find(|p| &p.id == id));
-                let question = participant.is_some_and(|p| p.interviewer)
-                    || self.edition.meta.interviewers.iter().any(|i| i == speaker);
+                let (participant, question) = self.edition.turn_speaker(person.as_ref(), speaker);
                 let target = match participant {
                     Some(p) if p.interviewer => string(PARTICIPANTS_LABEL),
                     Some(p) => p.target.as_ref().map_or("none".into(), |t| string(&target_label(t))),

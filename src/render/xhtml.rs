@@ -53,8 +53,7 @@ pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap) -> Strin
     };
     let lang = match &chapter.lang {
         Some(lang) => {
-            let probe = Edition { lang: lang.clone(), ..Edition::default() };
-            format!(" lang=\"{l}\" xml:lang=\"{l}\" dir=\"{}\"", probe.dir(), l = xml(lang))
+            format!(" lang=\"{l}\" xml:lang=\"{l}\" dir=\"{}\"", crate::model::text_dir(lang), l = xml(lang))
         }
         None => String::new(),
     };
@@ -275,9 +274,7 @@ impl<'e> Writer<'e> {
                 let _ = writeln!(self.out, "</h{level}>");
             }
             Block::Turn { speaker, person, content, .. } => {
-                let participant = person.as_ref().and_then(|id| self.edition.participants.iter().find(|p| &p.id == id));
-                let question = participant.is_some_and(|p| p.interviewer)
-                    || self.edition.meta.interviewers.iter().any(|i| i == speaker);
+                let (participant, question) = self.edition.turn_speaker(person.as_ref(), speaker);
                 let class = if question { "turn question" } else { "turn answer" };
                 let href = match participant {
                     Some(p) if p.interviewer => Some(format!("{TITLEPAGE_HREF}#{PARTICIPANTS_ID}")),
