@@ -13,6 +13,85 @@ pub enum Severity {
     Error,
 }
 
+/// The kind of a diagnostic: stable, machine-readable, and what decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// Anything not yet given a kind of its own.
+    General,
+    /// The command line (exit 2).
+    Usage,
+    /// `report.yaml`, `edition.yaml`, the citation style, YAML syntax of project files (exit 2).
+    Config,
+    /// A content data file (people, front matter) that cannot be read as YAML.
+    Data,
+    /// Markdown that cannot be rendered as written.
+    Markdown,
+    /// Raw HTML in Markdown.
+    Html,
+    /// A missing or unusable image.
+    Image,
+    /// A broken internal link.
+    Link,
+    /// A citation that cannot be resolved.
+    Citation,
+    /// The bibliography files.
+    Bibliography,
+    /// A speaker turn.
+    Speaker,
+    /// A character no font can print.
+    Glyph,
+    /// What a PDF standard needs of the content.
+    Standard,
+    /// A translation's chapters.
+    Translation,
+    /// Text encoding problems.
+    Encoding,
+    /// A size or depth limit.
+    Limit,
+    /// Writing artifacts.
+    Output,
+    /// A problem typst found in generated code.
+    Typst,
+    /// A bug in Spotlight caught at an edition boundary (exit 70).
+    Internal,
+}
+
+impl Code {
+    /// Name the kind as `--message-format json` and GitHub annotations show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::General => "general",
+            Code::Usage => "usage",
+            Code::Config => "config",
+            Code::Data => "data",
+            Code::Markdown => "markdown",
+            Code::Html => "html",
+            Code::Image => "image",
+            Code::Link => "link",
+            Code::Citation => "citation",
+            Code::Bibliography => "bibliography",
+            Code::Speaker => "speaker",
+            Code::Glyph => "glyph",
+            Code::Standard => "standard",
+            Code::Translation => "translation",
+            Code::Encoding => "encoding",
+            Code::Limit => "limit",
+            Code::Output => "output",
+            Code::Typst => "typst",
+            Code::Internal => "internal",
+        }
+    }
+}
+
+/// A value and the warnings found while making it (errors travel as `Err(Vec<Diagnostic>)`).
+#[derive(Debug, Clone)]
+pub struct Warned<T> {
+    /// The value.
+    pub output: T,
+    /// What is worth saying about it.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// One problem found in the project, located in a project file where possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -29,7 +108,7 @@ pub struct Diagnostic {
     /// How to fix it.
     pub hint: Option<String>,
     /// A stable machine-readable kind (`image`, `citation`, `speaker`, `glyph`, ...).
-    pub code: &'static str,
+    pub code: Code,
 }
 
 impl Diagnostic {
@@ -42,7 +121,7 @@ impl Diagnostic {
             line: None,
             column: None,
             hint: None,
-            code: "general",
+            code: Code::General,
         }
     }
 
@@ -71,7 +150,7 @@ impl Diagnostic {
     }
 
     /// Set the machine-readable kind of the problem.
-    pub fn code(mut self, code: &'static str) -> Self {
+    pub fn code(mut self, code: Code) -> Self {
         self.code = code;
         self
     }
@@ -80,7 +159,7 @@ impl Diagnostic {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
-            "code": self.code,
+            "code": self.code.as_str(),
             "message": self.message,
             "file": self.file.as_ref().map(|f| f.to_string_lossy().replace('\\', "/")),
             "line": self.line,
@@ -111,7 +190,7 @@ impl Diagnostic {
         if let Some(col) = self.column {
             props.push(format!("col={col}"));
         }
-        props.push(format!("title={}", property(&format!("spotlight {}", self.code))));
+        props.push(format!("title={}", property(&format!("spotlight {}", self.code.as_str()))));
         let message = match &self.hint {
             Some(hint) => format!("{}\nhint: {hint}", self.message),
             None => self.message.clone(),
@@ -222,7 +301,7 @@ mod tests {
             .in_file("chapters/en/02-a.md")
             .at(3, 1)
             .with_hint("did you mean \"Z\"?")
-            .code("speaker");
+            .code(Code::Speaker);
         assert_eq!(
             d.to_json().to_string(),
             r#"{"code":"speaker","column":1,"file":"chapters/en/02-a.md","hint":"did you mean \"Z\"?","line":3,"message":"unknown speaker \"X, Y\"","severity":"error"}"#

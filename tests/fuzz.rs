@@ -6,9 +6,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use spotlight::model::Edition;
-use spotlight::print::PrintSettings;
-use spotlight::render::{typst, xhtml};
+use spotlight::document::model::Edition;
+use spotlight::formats::epub::xhtml;
+use spotlight::formats::pdf::typst;
+use spotlight::project::print::PrintSettings;
 
 /// Markdown-ish text: markup characters, Typst and HTML syntax, Unicode from several scripts.
 fn markdownish() -> impl Strategy<Value = String> {

@@ -2,7 +2,7 @@
 //! `[see @key, chap. 3]`, `[-@key]` and narrative `@key` (optionally `@key [p. 3]`). An `@` inside a
 //! word (an e-mail address) is never a citation. Pure string work: knows nothing of bibliographies.
 
-use crate::model::{CiteItem, CiteMode};
+use crate::document::model::{CiteItem, CiteMode};
 
 /// A run of text or a citation found in it.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,11 +8,13 @@ use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
 
 use super::cite::{self, Piece};
 use super::typography;
-use crate::config::{self, FrontMatter};
-use crate::diag::Diagnostic;
-use crate::model::{
-    Align, Block, CalloutKind, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, Span, plain_text,
+use crate::diag::{Code, Diagnostic};
+use crate::document::model::{
+    Align, Block, CalloutKind, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, Span,
 };
+use crate::document::walk::plain_text;
+use crate::project::config::{self, FrontMatter};
+use crate::project::files::{self, Refused};
 
 /// Containers nested deeper than this are refused: no reader needs them, and it bounds recursion.
 pub const MAX_DEPTH: usize = 48;
@@ -143,14 +145,14 @@ impl<'t> Lowerer<'t> {
 
     fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         let message = message.into();
-        let code = if message.starts_with("image") { "image" } else { "markdown" };
+        let code = if message.starts_with("image") { Code::Image } else { Code::Markdown };
         let d = Diagnostic::error(message).in_file(self.rel).at(span.line, span.column).with_hint(hint).code(code);
         self.diags.push(d);
     }
 
     fn warn(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         let message = message.into();
-        let code = if message.starts_with("raw HTML") { "html" } else { "markdown" };
+        let code = if message.starts_with("raw HTML") { Code::Html } else { Code::Markdown };
         let d = Diagnostic::warning(message).in_file(self.rel).at(span.line, span.column).with_hint(hint).code(code);
         self.diags.push(d);
     }
@@ -487,7 +489,7 @@ impl<'t> Lowerer<'t> {
     }
 
     fn unique_id(&mut self, text: &str) -> String {
-        let base = super::anchor_id(text);
+        let base = super::anchor::anchor_id(text);
         let mut id = base.clone();
         let mut n = 1;
         while !self.ids.insert(id.clone()) {
@@ -570,17 +572,16 @@ impl<'t> Lowerer<'t> {
                 "keep images inside the project folder",
             );
         };
-        let full = self.root.join(&joined);
-        match full.canonicalize() {
-            Err(_) => {
+        match files::check_inside(self.root, &self.root.join(&joined)) {
+            Err(Refused::Io(_)) => {
                 fail(self, format!("image not found: `{url}`"), &format!("expected the file at {}", joined.display()))
             }
-            Ok(real) if !real.starts_with(self.root) => fail(
+            Err(Refused::Outside) => fail(
                 self,
                 format!("image `{url}` points outside the project"),
                 "replace the symbolic link by the file itself",
             ),
-            Ok(real) if !real.is_file() => fail(self, format!("image `{url}` is not a file"), "point to an image file"),
+            Err(Refused::Folder) => fail(self, format!("image `{url}` is not a file"), "point to an image file"),
             Ok(_) => Some(joined.to_string_lossy().replace('\\', "/")),
         }
     }

@@ -1,9 +1,9 @@
 //! Markdown in: comrak's options (one function, so every consumer parses alike) and the parse of
 //! one chapter file into the owned model. comrak's arena never leaves this module.
 
+mod anchor;
 mod cite;
 mod lower;
-mod targets;
 pub mod typography;
 
 use std::path::Path;
@@ -11,9 +11,9 @@ use std::path::Path;
 use comrak::{Arena, Options};
 
 use crate::diag::Diagnostic;
-use crate::model::Chapter;
+use crate::document::model::Chapter;
 
-pub use targets::check_links;
+pub use anchor::anchor_id;
 
 /// Build the comrak options every Markdown file of an edition in `lang` is parsed with.
 pub fn options(lang: &str) -> Options<'static> {
@@ -49,36 +49,10 @@ pub fn parse_fragment(
     text: &str,
     lang: &str,
     first_line: usize,
-) -> (Vec<crate::model::Block>, Vec<Diagnostic>) {
+) -> (Vec<crate::document::model::Block>, Vec<Diagnostic>) {
     let arena = Arena::new();
     let mut options = options(lang);
     options.extension.front_matter_delimiter = None;
     let doc = comrak::parse_document(&arena, text, &options);
     lower::fragment(root, rel, text, lang, doc, first_line)
-}
-
-/// Make an anchor id from heading text: lower case, letters and digits, words joined by hyphens.
-pub fn anchor_id(text: &str) -> String {
-    let mut id = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            id.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    let id = id.trim_end_matches('-').to_string();
-    if id.is_empty() { "section".to_string() } else { id }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anchor_ids_are_lower_case_words_joined_by_hyphens() {
-        assert_eq!(anchor_id("The Progress Declaration"), "the-progress-declaration");
-        assert_eq!(anchor_id("  What?! -- now "), "what-now");
-        assert_eq!(anchor_id("***"), "section");
-    }
 }

@@ -3,22 +3,20 @@
 //! guillemets, and dashes and ellipses for every language; Chinese, Japanese and Arabic text keeps
 //! the punctuation its translator typed (no English quotes forced on it).
 
+use crate::lang::{self, Punctuation};
+
 /// Whether comrak's (English) smart punctuation suits the language.
 pub fn english_smart(lang: &str) -> bool {
-    lang == "en" || lang.starts_with("en-")
+    lang::of(lang).punctuation == Punctuation::Smart
 }
 
 /// Apply the language's punctuation conventions to a run of plain text.
 pub fn apply(lang: &str, text: &str) -> String {
-    let primary = lang.split('-').next().unwrap_or(lang);
-    if english_smart(lang) || matches!(primary, "zh" | "ja" | "ko") {
-        return text.to_string();
-    }
-    let text = dashes_and_ellipses(text);
-    match primary {
-        "fr" => french(&text),
-        "es" | "it" | "pt" | "ca" => guillemets(&text),
-        _ => text,
+    match lang::of(lang).punctuation {
+        Punctuation::Smart | Punctuation::Keep => text.to_string(),
+        Punctuation::French => french(&dashes_and_ellipses(text)),
+        Punctuation::Guillemets => guillemets(&dashes_and_ellipses(text)),
+        Punctuation::Dashes => dashes_and_ellipses(text),
     }
 }
 
@@ -79,15 +77,6 @@ fn french(text: &str) -> String {
     out
 }
 
-/// The label of a speaker turn: the name and a colon as the language sets it.
-pub fn speaker_label(lang: &str, name: &str) -> String {
-    match lang.split('-').next().unwrap_or(lang) {
-        "fr" => format!("{name}\u{A0}:"),
-        "zh" | "ja" => format!("{name}\u{FF1A}"),
-        _ => format!("{name}:"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,12 +104,5 @@ mod tests {
     fn chinese_and_arabic_keep_their_quotes() {
         assert_eq!(apply("zh", "“移民”"), "“移民”");
         assert_eq!(apply("ar", "«الهجرة» \"x\""), "«الهجرة» \"x\"");
-    }
-
-    #[test]
-    fn speaker_labels_follow_the_language() {
-        assert_eq!(speaker_label("fr", "FES"), "FES\u{A0}:");
-        assert_eq!(speaker_label("zh", "FES"), "FES\u{FF1A}");
-        assert_eq!(speaker_label("ar", "FES"), "FES:");
     }
 }

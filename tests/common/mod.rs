@@ -68,7 +68,7 @@ impl Project {
             cmd.arg("--project").arg(self.path());
         }
         cmd.env_remove("SOURCE_DATE_EPOCH");
-        Run { output: cmd.output().expect("run spotlight") }
+        Run::checked(cmd.output().expect("run spotlight"))
     }
 
     /// The path of an artifact under `dist/`.
@@ -83,6 +83,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// Wrap a finished run; no input may reach a panic (101) or the internal-error boundary (70).
+    pub fn checked(output: Output) -> Self {
+        let code = output.status.code();
+        assert!(
+            !matches!(code, Some(70 | 101)),
+            "internal error or panic (exit {code:?}):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Self { output }
+    }
+
     pub fn code(&self) -> i32 {
         self.output.status.code().expect("exited normally, not by a signal")
     }

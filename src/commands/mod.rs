@@ -1,0 +1,7 @@
+//! What the binary runs, one file per subcommand: `build` (build and check), `status`, `watch`,
+//! `typst` (the hidden floor for benchmarks). Each returns its exit code.
+
+pub mod build;
+pub mod status;
+pub mod typst;
+pub mod watch;

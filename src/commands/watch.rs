@@ -1,0 +1,208 @@
+//! `spotlight watch`: build, then rebuild what each change touches, keeping the fonts, the typst
+//! library and typst's memoized layout between builds. Survives errors (prints them and keeps
+//! watching) and stops cleanly on Ctrl-C, between builds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::cli::BuildArgs;
+use crate::diag::Diagnostic;
+use crate::formats::pdf::world::{self, Shared};
+use crate::pipeline::{self, Artifact, Outcome};
+use crate::project;
+use crate::report::{self, manifest};
+
+/// Which editions a change touches: one edition's folder, or everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Only these editions.
+    Editions(BTreeSet<String>),
+    /// Every edition (configuration, bibliography, people, fonts changed).
+    All,
+}
+
+/// Decide what a set of changed paths (relative to the project root) needs rebuilt; `None` when
+/// nothing that feeds a build changed (output files, temporary files, editor backups).
+pub fn scope(changed: &[PathBuf], out: &Path) -> Option<Scope> {
+    let mut editions = BTreeSet::new();
+    let mut all = false;
+    for path in changed {
+        if path.starts_with(out) || path.starts_with("target") || path.starts_with(".git") {
+            continue;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".tmp") || name.ends_with(".swp") {
+            continue;
+        }
+        let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        match (parts.next().as_deref(), parts.next()) {
+            (Some("chapters"), Some(lang)) if parts.next().is_some() => {
+                editions.insert(lang);
+            }
+            (Some("chapters"), _) => all = true,
+            (Some("report.yaml" | "people.yaml" | "bibliography" | "fonts"), _) => all = true,
+            _ if path
+                .extension()
+                .is_some_and(|e| matches!(e.to_str(), Some("png" | "jpg" | "jpeg" | "gif" | "svg"))) =>
+            {
+                all = true
+            }
+            _ => {}
+        }
+    }
+    if all {
+        Some(Scope::All)
+    } else if editions.is_empty() {
+        None
+    } else {
+        Some(Scope::Editions(editions))
+    }
+}
+
+/// Whether one changed path feeds a build (for the list of changes printed).
+fn scope_of_one(path: &Path, out: &Path) -> bool {
+    scope(std::slice::from_ref(&path.to_path_buf()), out).is_some()
+}
+
+/// Run `spotlight watch`; returns the exit code (2 when the first plan cannot be made).
+pub fn run(args: &BuildArgs) -> u8 {
+    let format = args.report.message_format;
+    let report = &|diags: &[Diagnostic]| report::diagnostics(diags, format);
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let first = match project::for_build(args) {
+        Ok(plan) => plan,
+        Err(diags) => {
+            report(&diags);
+            return 2;
+        }
+    };
+    let root = first.root.clone();
+    let out = first.out.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| first.out.clone());
+    let mut shared = Shared::load(&root.join("fonts"));
+    build_and_print(&first, &shared, report, "built", args.report.timings);
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reading files (our own builds do) is no change; only writes, creations, renames, removals are.
+        if let Ok(event) = event
+            && matches!(
+                event.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+            )
+        {
+            let _ = tx.send(event.paths);
+        }
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            report(&[Diagnostic::error(format!("cannot watch the project: {e}"))]);
+            return 2;
+        }
+    };
+    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+        report(&[Diagnostic::error(format!("cannot watch {}: {e}", root.display()))]);
+        return 2;
+    }
+    eprintln!("watching {} (Ctrl-C to stop)", root.display());
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(paths) = rx.recv_timeout(Duration::from_millis(200)) else { continue };
+        // Editors write in bursts: collect what changes within a short quiet period.
+        let mut changed: Vec<PathBuf> = paths;
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(120)) {
+            changed.extend(more);
+        }
+        let relative: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| p.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
+            .collect();
+        let Some(scope) = scope(&relative, &out) else { continue };
+        let relative: Vec<PathBuf> = relative.into_iter().filter(|p| scope_of_one(p, &out)).collect();
+        let mut plan = match project::for_build(args) {
+            Ok(plan) => plan,
+            Err(diags) => {
+                report(&diags);
+                continue;
+            }
+        };
+        if relative.iter().any(|p| p.starts_with("fonts")) {
+            shared = Shared::load(&root.join("fonts"));
+        }
+        if let Scope::Editions(langs) = &scope {
+            plan.editions.retain(|e| langs.contains(&e.lang));
+        }
+        let names: Vec<String> =
+            relative.iter().map(|p| p.display().to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+        eprintln!("changed: {}", names.join(", "));
+        build_and_print(&plan, &shared, report, "rebuilt", args.report.timings);
+    }
+    eprintln!("stopped watching");
+    0
+}
+
+fn build_and_print(
+    plan: &project::Plan,
+    shared: &Shared,
+    report: &dyn Fn(&[Diagnostic]),
+    verb: &str,
+    timings: bool,
+) -> Outcome {
+    let start = Instant::now();
+    let quiet = |_: &Artifact, _: Duration| {};
+    let outcome = pipeline::run_with(plan, shared, &quiet, false);
+    if plan.write {
+        let mut diags = manifest::retract_failed(plan, &outcome);
+        if let Err(d) = manifest::write_manifest(plan, &outcome) {
+            diags.push(d);
+        }
+        report(&diags);
+    }
+    report(&outcome.diagnostics);
+    let mut what: Vec<String> =
+        outcome.artifacts.iter().map(|a| format!("{}/{}", a.lang, a.format.extension())).collect();
+    what.sort();
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{verb} {} in {:.2} s ({errors} error(s))",
+        if what.is_empty() { "nothing".to_string() } else { what.join(", ") },
+        start.elapsed().as_secs_f64()
+    );
+    if timings {
+        eprint!("{}", report::timings_table(&outcome.timings));
+    }
+    // Free layout results no build will ask for again; recent ones stay for the next rebuild.
+    world::evict(10);
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<PathBuf> {
+        list.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn a_chapter_change_rebuilds_its_edition_only() {
+        let s = scope(&paths(&["chapters/fr/03-pandemic.md"]), Path::new("dist"));
+        assert_eq!(s, Some(Scope::Editions(["fr".to_string()].into())));
+    }
+
+    #[test]
+    fn shared_inputs_rebuild_everything_and_outputs_nothing() {
+        assert_eq!(scope(&paths(&["report.yaml"]), Path::new("dist")), Some(Scope::All));
+        assert_eq!(scope(&paths(&["bibliography/refs.bib"]), Path::new("dist")), Some(Scope::All));
+        assert_eq!(scope(&paths(&["dist/x-en.pdf", "chapters/en/.01-a.md.swp"]), Path::new("dist")), None);
+    }
+}

@@ -1,0 +1,387 @@
+//! The owned document model every renderer reads: Edition > Chapter > Block > Inline.
+//! It knows no external crate types, is `Send + Sync`, and carries Markdown positions (`Span`)
+//! so that any later stage can name the file and line a problem came from.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::lang::Dir;
+
+/// A position in a Markdown file (one-based line and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// One-based line.
+    pub line: usize,
+    /// One-based column.
+    pub column: usize,
+}
+
+/// One language edition of the report, ready to render.
+#[derive(Debug, Clone, Default)]
+pub struct Edition {
+    /// BCP 47 language code, e.g. `en`.
+    pub lang: String,
+    /// The report's metadata as this edition shows it.
+    pub meta: Meta,
+    /// The chapters in reading order.
+    pub chapters: Vec<Chapter>,
+    /// Labels of generated parts in the edition's language (every key of `STRING_KEYS`).
+    pub strings: BTreeMap<String, String>,
+    /// Set when the edition is a translation.
+    pub translation: Option<Translation>,
+    /// The people of the interview, for the opening of the report (empty without people records).
+    pub participants: Vec<Participant>,
+    /// The fonts the edition is set in.
+    pub fonts: EditionFonts,
+}
+
+/// A participant of the interview as the opening of the report lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// The person's id.
+    pub id: String,
+    /// The name in the edition's script.
+    pub name: String,
+    /// Role and organization.
+    pub detail: String,
+    /// Whether the person asks the questions.
+    pub interviewer: bool,
+    /// Where the name links to (the bio), if anywhere.
+    pub target: Option<LinkTarget>,
+}
+
+impl Edition {
+    /// Return the label for a generated part, e.g. `contents`.
+    pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// Return the text direction of the edition's language.
+    pub fn dir(&self) -> Dir {
+        crate::lang::dir(&self.lang)
+    }
+
+    /// Find the participant a turn was matched to, and whether the turn is a question (the
+    /// interviewer's, or a speaker listed under `interviewers` when there are no people records).
+    pub fn turn_speaker(&self, person: Option<&String>, speaker: &str) -> (Option<&Participant>, bool) {
+        let participant = person.and_then(|id| self.participants.iter().find(|p| &p.id == id));
+        let question =
+            participant.is_some_and(|p| p.interviewer) || self.meta.interviewers.iter().any(|i| i == speaker);
+        (participant, question)
+    }
+}
+
+/// A translation's provenance, shown in the colophon and in status reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The source language.
+    pub of: String,
+    /// `complete` or `draft`.
+    pub status: String,
+    /// Who translated it.
+    pub translator: Option<String>,
+}
+
+/// The labels every edition has, with their English defaults.
+pub const STRING_KEYS: &[(&str, &str)] = &[
+    ("contents", "Contents"),
+    ("about-interviewees", "About the interviewees"),
+    ("participants", "Participants"),
+    ("interviewer", "Interviewer"),
+    ("bibliography", "References"),
+    ("imprint", "Imprint"),
+    ("published-by", "Published by"),
+    ("office", ""),
+    ("translation-credit", "Translated from the English original by {translator}."),
+    ("untranslated", "This chapter is not translated yet; the original follows."),
+    ("landmarks", "Landmarks"),
+    ("cover", "Cover"),
+    ("title-page", "Title page"),
+    ("footnotes", "Notes"),
+];
+
+/// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// Report title.
+    pub title: String,
+    /// Report subtitle.
+    pub subtitle: Option<String>,
+    /// Slug used in artifact names.
+    pub slug: String,
+    /// Publication year.
+    pub year: i32,
+    /// The report's date (year, month, day).
+    pub date: (i32, u8, u8),
+    /// Keywords for the document metadata.
+    pub keywords: Vec<String>,
+    /// The publisher, for the colophon.
+    pub publisher: Publisher,
+    /// Speaker names whose turns are questions.
+    pub interviewers: Vec<String>,
+    /// Font families per role, most preferred first.
+    pub fonts: FontStacks,
+}
+
+/// Font families per typographic role, most preferred first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FontStacks {
+    /// Body text.
+    pub serif: Vec<String>,
+    /// Headings, speaker names, labels.
+    pub sans: Vec<String>,
+    /// Code.
+    pub mono: Vec<String>,
+    /// Font families per script (`arabic`, `chinese`, ...), for editions and passages in that script.
+    pub scripts: BTreeMap<String, Vec<String>>,
+    /// Whether report.yaml named the fonts (then a missing family is worth a warning).
+    pub configured: bool,
+}
+
+/// The fonts an edition is set in: available families only, most preferred first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditionFonts {
+    /// Body text.
+    pub serif: Vec<Family>,
+    /// Headings, speaker names, labels.
+    pub sans: Vec<Family>,
+    /// Code.
+    pub mono: Vec<Family>,
+    /// The script of the edition's language, if it has its own fonts (`arabic`, `chinese`).
+    pub script: Option<String>,
+}
+
+/// One family of a font stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// The family name as the font book knows it.
+    pub name: String,
+    /// Set Latin letters only (in Chinese and Japanese text, whose punctuation the CJK font sets).
+    pub latin_only: bool,
+}
+
+/// The publisher's name and address.
+#[derive(Debug, Clone, Default)]
+pub struct Publisher {
+    /// Publisher name.
+    pub name: String,
+    /// Office or department.
+    pub office: Option<String>,
+    /// Postal address, one line each.
+    pub address: Vec<String>,
+    /// Telephone numbers or other contact lines.
+    pub contact: Vec<String>,
+}
+
+/// One chapter: a Markdown file lowered to blocks.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The Markdown file, relative to the project root.
+    pub source: PathBuf,
+    /// File stem, unique within the edition; used for anchors and output file names.
+    pub slug: String,
+    /// Whether the chapter is written or generated, and what it holds.
+    pub kind: ChapterKind,
+    /// Set when the chapter is in another language than its edition (an untranslated chapter
+    /// standing in): that language.
+    pub lang: Option<String>,
+    /// The chapter title (front matter override or first level-1 heading).
+    pub title: Vec<Inline>,
+    /// Body blocks, the title heading excluded.
+    pub blocks: Vec<Block>,
+    /// Footnote bodies by label, referenced from `Inline::FootnoteRef`.
+    pub footnotes: BTreeMap<String, Footnote>,
+}
+
+/// What a chapter is: written by the authors, or generated by Spotlight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChapterKind {
+    /// A chapter from a Markdown file.
+    Body,
+    /// The generated reference list.
+    References,
+    /// The generated "About the interviewees" section.
+    People,
+}
+
+/// A footnote definition.
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    /// One-based number in order of first reference within the chapter.
+    pub number: usize,
+    /// Where the definition starts.
+    pub span: Span,
+    /// The note's content.
+    pub blocks: Vec<Block>,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given.
+    Auto,
+    /// Left aligned.
+    Left,
+    /// Centred.
+    Center,
+    /// Right aligned.
+    Right,
+}
+
+/// The kind of a highlighted box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalloutKind {
+    /// A note (`[!NOTE]`).
+    Note,
+    /// A tip (`[!TIP]`).
+    Tip,
+    /// Important information (`[!IMPORTANT]`).
+    Important,
+    /// A warning (`[!WARNING]`).
+    Warning,
+    /// A caution (`[!CAUTION]`).
+    Caution,
+}
+
+impl CalloutKind {
+    /// Name the kind in lower case, as the template and CSS know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Tip => "tip",
+            Self::Important => "important",
+            Self::Warning => "warning",
+            Self::Caution => "caution",
+        }
+    }
+}
+
+/// One item of a list.
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    /// `Some(checked)` for a task list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A paragraph.
+    Paragraph { span: Span, content: Vec<Inline> },
+    /// A section heading (level 2 and deeper; level 1 is the chapter title).
+    Heading { span: Span, level: u8, id: String, content: Vec<Inline> },
+    /// An interview turn: a paragraph opening with a bold speaker name and a colon; `person` is the
+    /// id of the matching person record, once checked.
+    Turn { span: Span, speaker: String, person: Option<String>, content: Vec<Inline> },
+    /// A block quotation.
+    Quote { span: Span, blocks: Vec<Block> },
+    /// A highlighted box.
+    Callout { span: Span, kind: CalloutKind, title: Option<String>, blocks: Vec<Block> },
+    /// A bulleted or numbered list; `start` is `Some(n)` for numbered lists.
+    List { span: Span, start: Option<usize>, tight: bool, items: Vec<ListItem> },
+    /// A definition list: terms with their details.
+    Definitions { span: Span, items: Vec<(Vec<Inline>, Vec<Block>)> },
+    /// Preformatted code.
+    Code { span: Span, lang: Option<String>, text: String },
+    /// A table; every row has `aligns.len()` cells.
+    Table { span: Span, aligns: Vec<Align>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    /// A thematic break.
+    Rule { span: Span },
+    /// A generated reference list: one entry per cited work, with its anchor id.
+    References { span: Span, hanging: bool, entries: Vec<(String, Vec<Inline>)> },
+    /// A generated profile of a person: anchor id, name, role and organization, portrait
+    /// (project path, alt text), web address, bio.
+    Profile {
+        span: Span,
+        id: String,
+        name: String,
+        detail: String,
+        portrait: Option<(String, String)>,
+        url: Option<String>,
+        bio: Vec<Block>,
+    },
+}
+
+impl Block {
+    /// Return where the block starts in its Markdown file.
+    pub fn span(&self) -> Span {
+        match self {
+            Block::Paragraph { span, .. }
+            | Block::Heading { span, .. }
+            | Block::Turn { span, .. }
+            | Block::Quote { span, .. }
+            | Block::Callout { span, .. }
+            | Block::List { span, .. }
+            | Block::Definitions { span, .. }
+            | Block::Code { span, .. }
+            | Block::Table { span, .. }
+            | Block::Rule { span }
+            | Block::References { span, .. }
+            | Block::Profile { span, .. } => *span,
+        }
+    }
+}
+
+/// An inline element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text (never contains markup).
+    Text(String),
+    /// Emphasis.
+    Emph(Vec<Inline>),
+    /// Strong emphasis.
+    Strong(Vec<Inline>),
+    /// Struck-through text.
+    Strike(Vec<Inline>),
+    /// Superscript.
+    Sup(Vec<Inline>),
+    /// Subscript.
+    Sub(Vec<Inline>),
+    /// Inline code.
+    Code(String),
+    /// A hyperlink: external URL, or an internal target resolved by the renderers.
+    Link { span: Span, target: LinkTarget, content: Vec<Inline> },
+    /// An image; `path` is relative to the project root and known to exist inside it.
+    Image { span: Span, path: String, alt: String },
+    /// A reference to a footnote of the same chapter, by label.
+    FootnoteRef { span: Span, label: String },
+    /// A citation, replaced by its rendered text when the bibliography is resolved.
+    Cite { span: Span, mode: CiteMode, items: Vec<CiteItem>, raw: String },
+    /// A forced line break.
+    LineBreak,
+    /// A line break in the source, rendered as a space.
+    SoftBreak,
+}
+
+/// How a citation reads in the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiteMode {
+    /// `[@key]`: in parentheses (or a note, in note styles).
+    Parenthetical,
+    /// `@key`: the author is part of the sentence.
+    Narrative,
+}
+
+/// One cited work within a citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteItem {
+    /// The bibliography key.
+    pub key: String,
+    /// Text before the reference (`see`).
+    pub prefix: String,
+    /// Locator or text after the reference (`p. 12`).
+    pub suffix: String,
+    /// `[-@key]`: show the year without the author.
+    pub suppress_author: bool,
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An external URL (http, https, mailto).
+    External(String),
+    /// An anchor in a chapter of the same edition: chapter slug and anchor id (empty for the start).
+    Internal { chapter: String, anchor: String },
+}

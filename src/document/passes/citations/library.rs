@@ -1,0 +1,184 @@
+//! Loading the bibliography: every Hayagriva YAML and BibLaTeX file of `bibliography/` (read through
+//! `project::files`), merged, with the line each key is defined on, and the CSL style.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use hayagriva::Library;
+use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style};
+
+use crate::diag::{Code, Diagnostic, closest, line_col};
+use crate::project::files;
+
+/// The folder bibliography files live in.
+pub const DIR: &str = "bibliography";
+/// The slug of the generated reference list.
+pub const REFERENCES_SLUG: &str = "references";
+/// The style used when `report.yaml` names none.
+pub const DEFAULT_STYLE: &str = "chicago-author-date";
+
+/// The loaded bibliography of a project: entries, where each was defined, the style.
+pub struct Bibliography {
+    pub(crate) library: Library,
+    pub(crate) origin: HashMap<String, (PathBuf, usize)>,
+    pub(crate) style: IndependentStyle,
+    pub(crate) nocite: Vec<String>,
+}
+
+/// Load every `.yaml`, `.yml` and `.bib` file of `bibliography/` and the style; `Ok(None)` if there
+/// are no bibliography files.
+pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Option<Bibliography>, Vec<Diagnostic>> {
+    let files: Vec<PathBuf> = files::list(root, Path::new(DIR))
+        .into_iter()
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "bib")))
+        .collect();
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let mut library = Library::new();
+    let mut origin: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    let mut errors = Vec::new();
+    for rel in files {
+        let text = match files::read(root, &rel).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(e)) => {
+                errors.push(
+                    Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
+                        .in_file(&rel),
+                );
+                continue;
+            }
+            Err(e) => {
+                errors.push(Diagnostic::error(format!("cannot read: {e}")).in_file(&rel));
+                continue;
+            }
+        };
+        let parsed =
+            if rel.extension().is_some_and(|e| e == "bib") { parse_bib(&text, &rel) } else { parse_yaml(&text, &rel) };
+        let file_library = match parsed {
+            Ok(l) => l,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        for entry in file_library.iter() {
+            let key = entry.key().to_string();
+            let line = key_line(&text, &key);
+            if let Some((other, other_line)) = origin.get(&key) {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "duplicate bibliography key `{key}`: also defined in {}:{other_line}",
+                        other.display()
+                    ))
+                    .in_file(&rel)
+                    .at(line, 1)
+                    .with_hint("give one of the entries another key"),
+                );
+                continue;
+            }
+            origin.insert(key, (rel.clone(), line));
+            library.push(entry);
+        }
+    }
+    let style = match load_style(root, style.unwrap_or(DEFAULT_STYLE)) {
+        Ok(s) => Some(s),
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+    };
+    match (errors.is_empty(), style) {
+        (true, Some(style)) => Ok(Some(Bibliography { library, origin, style, nocite: nocite.to_vec() })),
+        _ => Err(errors),
+    }
+}
+
+fn parse_yaml(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
+    hayagriva::io::from_yaml_str(text).map_err(|e| {
+        let mut d =
+            Diagnostic::error(format!("malformed bibliography entry: {}", strip_location(&e.to_string()))).in_file(rel);
+        if let Some(loc) = e.location() {
+            d = d.at(loc.line(), loc.column());
+        }
+        d.with_hint("see the Hayagriva YAML format: https://github.com/typst/hayagriva/blob/main/docs/file-format.md")
+    })
+}
+
+fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
+    hayagriva::io::from_biblatex_str(text).map_err(|errors| {
+        let first = &errors[0];
+        let offset = match first {
+            hayagriva::io::BibLaTeXError::Parse(e) => e.span.start,
+            hayagriva::io::BibLaTeXError::Type(e) => e.span.start,
+        };
+        let (line, col) = line_col(text, offset);
+        Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
+    })
+}
+
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The line a key is defined on (YAML `key:` or BibLaTeX `@type{key,`), 1 if not found.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(&format!("{key}:")) || (t.starts_with('@') && t.contains(&format!("{{{key},")))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// Load a style by the name of a CSL style bundled with hayagriva, or a `.csl` file in `bibliography/`.
+fn load_style(root: &Path, name: &str) -> Result<IndependentStyle, Diagnostic> {
+    let locate = |d: Diagnostic| d.in_file(crate::project::CONFIG_FILE).code(Code::Config);
+    if name.ends_with(".csl") {
+        let xml = files::read(root, Path::new(DIR).join(name))
+            .and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)));
+        let xml = xml.map_err(|e| {
+            locate(Diagnostic::error(format!("cannot read the style {DIR}/{name}: {e}")))
+                .with_hint("put the .csl file in bibliography/")
+        })?;
+        return match IndependentStyle::from_xml(&xml) {
+            Ok(style) => Ok(style),
+            Err(e) => Err(Diagnostic::error(format!("the CSL style cannot be used: {e}"))
+                .in_file(Path::new(DIR).join(name))
+                .code(Code::Config)),
+        };
+    }
+    match hayagriva::archive::ArchivedStyle::by_name(name).map(|s| s.get()) {
+        Some(Style::Independent(style)) => Ok(style),
+        _ => {
+            let names: Vec<&str> =
+                hayagriva::archive::ArchivedStyle::all().iter().flat_map(|s| s.names().iter().copied()).collect();
+            let hint = match closest(name, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "use a style bundled with hayagriva (e.g. chicago-author-date, ieee, apa) or a .csl file in bibliography/".to_string(),
+            };
+            Err(locate(Diagnostic::error(format!("unknown citation style `{name}`"))).with_hint(hint))
+        }
+    }
+}
+
+pub(crate) fn locales() -> &'static [Locale] {
+    static LOCALES: OnceLock<Vec<Locale>> = OnceLock::new();
+    LOCALES.get_or_init(hayagriva::archive::locales)
+}
+
+/// The CSL locale of an edition language.
+pub(crate) fn locale_code(lang: &str) -> LocaleCode {
+    LocaleCode(crate::lang::locale(lang))
+}
+
+/// The anchor id of a reference list entry.
+pub fn entry_anchor(key: &str) -> String {
+    let clean: String =
+        key.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    format!("ref-{clean}")
+}

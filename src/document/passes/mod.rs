@@ -1,0 +1,9 @@
+//! Passes over an edition's model, one file each, run by the pipeline in this order: `assemble`
+//! (edition metadata, untranslated-chapter marker), `people` (speakers, bios), `citations`
+//! (hayagriva), `links` (internal link check), `standards` (what a PDF standard needs).
+
+pub mod assemble;
+pub mod citations;
+pub mod links;
+pub mod people;
+pub mod standards;

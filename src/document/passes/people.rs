@@ -1,0 +1,256 @@
+//! The people pass: applies the records of `people.yaml` and of `chapters/<lang>/people.yaml`
+//! (loaded by `project::people`) to an edition. Checks every speaker
+//! turn against the records, links turns to bios, and generates the participants list and the
+//! "About the interviewees" chapter.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Code, Diagnostic, closest};
+use crate::document::model::{Block, Chapter, ChapterKind, Edition, Inline, LinkTarget, Participant, Span};
+use crate::markdown;
+use crate::project::files;
+use crate::project::people::{self, EditionPerson, FILE, People};
+
+/// The slug of the generated "About the interviewees" chapter.
+pub const PEOPLE_SLUG: &str = "people";
+/// The anchor of the participants list (in the opening of the report).
+pub const PARTICIPANTS_ANCHOR: &str = "participants";
+
+/// Normalize a name for comparison (Unicode NFC, single spaces).
+fn norm(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+}
+
+/// Apply the people of an edition: check speakers, link turns, generate the participants list and
+/// the "About the interviewees" chapter. `lang` selects `chapters/<lang>/people.yaml`.
+pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if people.records.is_empty() {
+        return diags;
+    }
+    let rel = Path::new("chapters").join(&edition.lang).join(FILE);
+    let (local, local_text) = match people::load_edition_file(root, &rel) {
+        Ok(v) => v,
+        Err(d) => return vec![d],
+    };
+    for id in local.keys() {
+        if !people.records.iter().any(|(r, _)| &r.id == id) {
+            let line = local_text.lines().position(|l| l == format!("{id}:")).map_or(1, |i| i + 1);
+            let ids: Vec<&str> = people.records.iter().map(|(r, _)| r.id.as_str()).collect();
+            let hint = match closest(id, ids.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("people in {FILE}: {}", ids.join(", ")),
+            };
+            diags
+                .push(Diagnostic::error(format!("unknown person id `{id}`")).in_file(&rel).at(line, 1).with_hint(hint));
+        }
+    }
+
+    // Build the edition's people: shared record plus translated fields.
+    let mut persons = Vec::new();
+    for (record, _) in &people.records {
+        let l = local.get(&record.id).cloned().unwrap_or_default();
+        let name = l.name.clone().unwrap_or_else(|| record.name.clone());
+        let mut bio = Vec::new();
+        if let Some(text) = &l.bio {
+            let line = bio_line(&local_text, &record.id);
+            let (blocks, d) = markdown::parse_fragment(root, &rel, text, &edition.lang, line);
+            diags.extend(d);
+            bio = blocks;
+        } else if !record.interviewer {
+            let line = local_text.lines().position(|l| l == format!("{}:", record.id)).map_or(1, |i| i + 1);
+            diags.push(
+                Diagnostic::error(format!("{} has no bio in this edition", record.name))
+                    .in_file(&rel)
+                    .at(line, 1)
+                    .with_hint(format!("add `bio: |` under `{}:`", record.id)),
+            );
+        }
+        let mut names: Vec<String> = vec![norm(&name), norm(&record.name)];
+        names.extend(record.short.iter().chain(&l.short).map(|s| norm(s)));
+        persons.push((record, l, name, names, bio));
+    }
+
+    // Check every turn's speaker and link it to the person.
+    let mut spoke: HashSet<String> = HashSet::new();
+    let all_names: Vec<String> = persons.iter().flat_map(|p| p.3.clone()).collect();
+    for chapter in &mut edition.chapters {
+        for block in chapter_blocks_mut(&mut chapter.blocks) {
+            let Block::Turn { span, speaker, person, .. } = block else { continue };
+            let wanted = norm(speaker);
+            match persons.iter().find(|p| p.3.contains(&wanted)) {
+                Some(p) => {
+                    *person = Some(p.0.id.clone());
+                    spoke.insert(p.0.id.clone());
+                }
+                None => {
+                    let hint = match closest(&wanted, all_names.iter().map(String::as_str)) {
+                        Some(near) => format!("did you mean \"{near}\"?"),
+                        None => format!("add `{speaker}` to {FILE}, or use a name or short form listed there"),
+                    };
+                    diags.push(
+                        Diagnostic::error(format!("unknown speaker \"{speaker}\""))
+                            .code(Code::Speaker)
+                            .in_file(&chapter.source)
+                            .at(span.line, span.column)
+                            .with_hint(hint),
+                    );
+                }
+            }
+        }
+    }
+    for (record, line) in &people.records {
+        if !spoke.contains(&record.id) {
+            diags.push(
+                Diagnostic::warning(format!("{} never speaks in the `{}` edition", record.name, edition.lang))
+                    .in_file(FILE)
+                    .at(*line, 1)
+                    .with_hint("remove the record, or check the speaker names of the turns"),
+            );
+        }
+    }
+
+    // Participants (the opening) and the generated chapter of bios.
+    let mut blocks = Vec::new();
+    for (record, l, name, _, bio) in &persons {
+        let detail = detail(l);
+        let target = if record.interviewer {
+            None
+        } else {
+            Some(LinkTarget::Internal { chapter: PEOPLE_SLUG.into(), anchor: person_anchor(&record.id) })
+        };
+        // The interviewer is named with its short form; its role is the list's own label.
+        let (shown, shown_detail) = match (record.interviewer, l.organization_short.as_ref().or(record.short.first())) {
+            (true, Some(short)) if short != name => (format!("{name} ({short})"), String::new()),
+            (true, _) => (name.clone(), String::new()),
+            (false, _) => (name.clone(), detail.clone()),
+        };
+        edition.participants.push(Participant {
+            id: record.id.clone(),
+            name: shown,
+            detail: shown_detail,
+            interviewer: record.interviewer,
+            target,
+        });
+        if record.interviewer {
+            continue;
+        }
+        let portrait = record.portrait.as_ref().map(|p| {
+            let alt = l.portrait_alt.clone().unwrap_or_else(|| name.clone());
+            (p.trim_start_matches('/').to_string(), alt)
+        });
+        if let Some((path, _)) = &portrait
+            && !files::is_file(root, path)
+        {
+            diags.push(
+                Diagnostic::error(format!("portrait not found: `{path}`"))
+                    .in_file(FILE)
+                    .with_hint("give the path of an image inside the project, relative to the project folder"),
+            );
+        }
+        blocks.push(Block::Profile {
+            span: Span::default(),
+            id: person_anchor(&record.id),
+            name: name.clone(),
+            detail,
+            portrait,
+            url: record.url.clone(),
+            bio: bio.clone(),
+        });
+    }
+    if !blocks.is_empty() {
+        let index = edition.chapters.iter().rposition(|c| c.kind == ChapterKind::Body).map_or(0, |i| i + 1);
+        edition.chapters.insert(
+            index,
+            Chapter {
+                source: rel.clone(),
+                slug: PEOPLE_SLUG.into(),
+                kind: ChapterKind::People,
+                lang: None,
+                title: vec![Inline::Text(edition.string("about-interviewees").to_string())],
+                blocks,
+                footnotes: BTreeMap::new(),
+            },
+        );
+    }
+    for (record, _, name, _, _) in &persons {
+        if !edition.meta.keywords.contains(name) && !record.interviewer {
+            edition.meta.keywords.push(name.clone());
+        }
+    }
+    diags
+}
+
+/// The anchor id of a person's bio.
+pub fn person_anchor(id: &str) -> String {
+    format!("person-{id}")
+}
+
+/// "Role, Organization (SHORT)" for the participants list and bios.
+fn detail(p: &EditionPerson) -> String {
+    let org = match (&p.organization, &p.organization_short) {
+        (Some(o), Some(s)) if o != s => Some(format!("{o} ({s})")),
+        (Some(o), _) => Some(o.clone()),
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) => None,
+    };
+    [p.role.clone(), org].into_iter().flatten().collect::<Vec<_>>().join(", ")
+}
+
+/// The line where a person's bio text starts in the edition file (the line after `bio: |`).
+fn bio_line(text: &str, id: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| *l == format!("{id}:")).unwrap_or(0);
+    lines[start..]
+        .iter()
+        .position(|l| l.trim_start().starts_with("bio:"))
+        .map_or(1, |i| start + i + if lines[start + i].trim_end().ends_with(['|', '>']) { 2 } else { 1 })
+}
+
+/// Every block of a chapter, nested ones included, mutably.
+fn chapter_blocks_mut(blocks: &mut [Block]) -> Vec<&mut Block> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } => out.extend(chapter_blocks_mut(blocks)),
+            Block::List { items, .. } => {
+                for item in items {
+                    out.extend(chapter_blocks_mut(&mut item.blocks));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_in_nfc() {
+        assert_eq!(norm("Ste\u{301}phane  Jaquemet"), norm("Stéphane Jaquemet"));
+    }
+
+    #[test]
+    fn detail_joins_role_and_organization() {
+        let p = EditionPerson {
+            role: Some("Co-convener".into()),
+            organization: Some("Women in Migration Network".into()),
+            organization_short: Some("WIMN".into()),
+            ..EditionPerson::default()
+        };
+        assert_eq!(detail(&p), "Co-convener, Women in Migration Network (WIMN)");
+    }
+
+    #[test]
+    fn bio_line_points_after_the_block_scalar_marker() {
+        let text = "a:\n  role: x\n  bio: |\n    Text.\nb:\n  bio: |\n    More.\n";
+        assert_eq!(bio_line(text, "a"), 4);
+        assert_eq!(bio_line(text, "b"), 7);
+    }
+}

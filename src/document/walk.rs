@@ -1,0 +1,147 @@
+//! Walkers over the model: read-only visitors of every block and inline, mutable walks over every
+//! inline vector in reading order, plain text and word counts. Used by every pass and format.
+
+use crate::document::model::{Block, Edition, Inline};
+use crate::lang;
+
+/// Count the words of an edition's text: whitespace-separated words, and each CJK character as one.
+pub fn word_count(edition: &Edition) -> usize {
+    let mut count = 0;
+    let mut text = |inline: &Inline| {
+        if let Inline::Text(t) = inline {
+            for word in t.split_whitespace() {
+                let cjk = word.chars().filter(|c| lang::is_word_character(*c)).count();
+                count += if cjk > 0 { cjk } else { 1 };
+            }
+        }
+    };
+    for chapter in &edition.chapters {
+        visit_inlines(&chapter.title, &mut text);
+        visit_inlines_of_blocks(&chapter.blocks, &mut text);
+    }
+    count
+}
+
+/// Concatenate the plain text of inlines (for titles in metadata, alt text, bookmarks).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    collect_text(inlines, &mut out);
+    out
+}
+
+fn collect_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                collect_text(c, out)
+            }
+            Inline::Link { content, .. } => collect_text(content, out),
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::FootnoteRef { .. } => {}
+            Inline::Cite { raw, .. } => out.push_str(raw),
+            Inline::LineBreak | Inline::SoftBreak => out.push(' '),
+        }
+    }
+}
+
+/// Call `f` on every block, depth first.
+pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                visit_blocks(blocks, f)
+            }
+            Block::List { items, .. } => items.iter().for_each(|i| visit_blocks(&i.blocks, f)),
+            Block::Definitions { items, .. } => items.iter().for_each(|(_, d)| visit_blocks(d, f)),
+            Block::Paragraph { .. }
+            | Block::Heading { .. }
+            | Block::Turn { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Rule { .. }
+            | Block::References { .. } => {}
+        }
+    }
+}
+
+/// Call `f` on every inline of the blocks, depth first.
+pub fn visit_inlines_of_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Inline)) {
+    visit_blocks(blocks, &mut |block| match block {
+        Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
+            visit_inlines(content, f)
+        }
+        Block::Definitions { items, .. } => items.iter().for_each(|(t, _)| visit_inlines(t, f)),
+        Block::Table { header, rows, .. } => {
+            header.iter().chain(rows.iter().flatten()).for_each(|cell| visit_inlines(cell, f))
+        }
+        Block::References { entries, .. } => entries.iter().for_each(|(_, e)| visit_inlines(e, f)),
+        Block::Profile { .. } => {}
+        Block::Quote { .. } | Block::Callout { .. } | Block::List { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+    });
+}
+
+/// Call `f` on every inline, depth first.
+pub fn visit_inlines<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) {
+    for inline in inlines {
+        f(inline);
+        match inline {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                visit_inlines(c, f)
+            }
+            Inline::Link { content, .. } => visit_inlines(content, f),
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image { .. }
+            | Inline::FootnoteRef { .. }
+            | Inline::Cite { .. }
+            | Inline::LineBreak
+            | Inline::SoftBreak => {}
+        }
+    }
+}
+
+/// Call `f` on every inline vector of the blocks (mutably), depth first, in reading order.
+pub fn visit_inline_vecs_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content, .. } | Block::Heading { content, .. } | Block::Turn { content, .. } => {
+                visit_inline_vec_mut(content, f)
+            }
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                visit_inline_vecs_mut(blocks, f)
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|i| visit_inline_vecs_mut(&mut i.blocks, f)),
+            Block::Definitions { items, .. } => items.iter_mut().for_each(|(t, d)| {
+                visit_inline_vec_mut(t, f);
+                visit_inline_vecs_mut(d, f);
+            }),
+            Block::Table { header, rows, .. } => {
+                header.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| visit_inline_vec_mut(c, f))
+            }
+            Block::References { entries, .. } => entries.iter_mut().for_each(|(_, e)| visit_inline_vec_mut(e, f)),
+            Block::Code { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// Call `f` on an inline vector and every vector nested in it (mutably), outermost first.
+pub fn visit_inline_vec_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut Vec<Inline>)) {
+    f(inlines);
+    for inline in inlines.iter_mut() {
+        match inline {
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                visit_inline_vec_mut(c, f)
+            }
+            Inline::Link { content, .. } => visit_inline_vec_mut(content, f),
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image { .. }
+            | Inline::FootnoteRef { .. }
+            | Inline::Cite { .. }
+            | Inline::LineBreak
+            | Inline::SoftBreak => {}
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Compiles the generated Typst of one edition and exports the PDF: compile options and export
+//! options in one function, typst diagnostics mapped back to Markdown files and lines.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::syntax::FileId;
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diag::{Code, Diagnostic, line_col};
+use crate::document::model::Chapter;
+use crate::formats::pdf::typst::{COVER_PATH, MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
+use crate::formats::pdf::world::{DocWorld, Shared};
+use crate::project::print::Standard;
+
+/// A finished PDF and what typst warned about.
+pub struct PdfOutput {
+    /// The PDF bytes.
+    pub bytes: Vec<u8>,
+    /// The number of pages.
+    pub pages: usize,
+    /// Time spent compiling (typst layout).
+    pub compile_time: std::time::Duration,
+    /// Time spent exporting the PDF.
+    pub export_time: std::time::Duration,
+}
+
+/// Everything the PDF export needs beyond the sources.
+pub struct PdfSettings<'a> {
+    /// The project root (images are read from it).
+    pub root: &'a Path,
+    /// A stable document identifier, e.g. `imrf-spotlight-en`.
+    pub ident: String,
+    /// The date `today` returns inside typst.
+    pub date: (i32, u8, u8),
+    /// The PDF timestamp: year, month, day, hour, minute, second (UTC).
+    pub timestamp: (i32, u8, u8, u8, u8, u8),
+    /// PDF standards to conform to.
+    pub standards: Vec<Standard>,
+    /// Bleed in millimetres: when set, every page gets a BleedBox that far around its TrimBox.
+    pub bleed_mm: f64,
+}
+
+/// Compile `files` (main file first) and export a PDF; diagnostics are mapped to the chapters.
+pub fn build(
+    shared: &Shared,
+    settings: &PdfSettings,
+    files: &[TypstFile],
+    chapters: &[Chapter],
+) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    let world = DocWorld::new(shared, settings.root, MAIN_PATH, &sources, settings.date);
+    export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
+}
+
+/// Compile the edition's cover (`files` holds the cover file, the style file and the rest) into SVG.
+pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -> (Option<String>, Vec<Diagnostic>) {
+    let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    let world = DocWorld::new(shared, settings.root, COVER_PATH, &sources, settings.date);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
+    let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
+    match warned.output {
+        Ok(doc) => match doc.pages().first() {
+            Some(page) => (Some(typst_svg::svg(page, &typst_svg::SvgOptions::default())), diags),
+            None => (None, diags),
+        },
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            (None, diags)
+        }
+    }
+}
+
+/// Compile a Typst file that lies under `settings.root` (path like `/main.typ`) and export it.
+pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let world = DocWorld::new(shared, settings.root, main, &[], settings.date);
+    export(&world, settings, &|d| map_diagnostic(&world, d, &[], &[]))
+}
+
+fn export(
+    world: &DocWorld,
+    settings: &PdfSettings,
+    map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
+) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let started = std::time::Instant::now();
+    let warned = typst::compile::<PagedDocument>(world);
+    let compile_time = started.elapsed();
+    let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
+    let doc = match warned.output {
+        Ok(doc) => doc,
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            return (None, diags);
+        }
+    };
+    // The safety net behind the character check: nothing ships with empty boxes.
+    let missing = missing_glyphs(&doc);
+    if !missing.is_empty() {
+        diags.extend(missing.iter().map(map));
+        return (None, diags);
+    }
+    let (y, mo, d, h, mi, s) = settings.timestamp;
+    let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
+    let list: Vec<PdfStandard> = settings
+        .standards
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => PdfStandard::A_2b,
+            Standard::A3b => PdfStandard::A_3b,
+            Standard::Ua1 => PdfStandard::Ua_1,
+        })
+        .collect();
+    let standards = match PdfStandards::new(&list) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("these PDF standards cannot be combined: {}", e.message()))
+                    .code(Code::Standard),
+            );
+            return (None, diags);
+        }
+    };
+    let options =
+        PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, standards, ..PdfOptions::default() };
+    let started = std::time::Instant::now();
+    match typst_pdf::pdf(&doc, &options) {
+        Ok(bytes) => {
+            let bytes = if settings.bleed_mm > 0.0 {
+                super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4).unwrap_or(bytes)
+            } else {
+                bytes
+            };
+            let export_time = started.elapsed();
+            (Some(PdfOutput { bytes, pages: doc.pages().len(), compile_time, export_time }), diags)
+        }
+        Err(errors) => {
+            diags.extend(errors.iter().map(map));
+            (None, diags)
+        }
+    }
+}
+
+/// Find glyphs laid out as `.notdef` (id 0: an empty box), once per character.
+fn missing_glyphs(doc: &PagedDocument) -> Vec<SourceDiagnostic> {
+    fn scan(frame: &Frame, seen: &mut HashSet<String>, out: &mut Vec<SourceDiagnostic>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => scan(&group.frame, seen, out),
+                FrameItem::Text(text) => {
+                    for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                        let ch = text.text.get(glyph.range()).unwrap_or("?").to_string();
+                        if seen.insert(ch.clone()) {
+                            let code = ch.chars().next().map_or(0, |c| c as u32);
+                            let message = format!("no glyph for '{ch}' (U+{code:04X}): it would print as an empty box");
+                            out.push(
+                                SourceDiagnostic::error(glyph.span.0, message)
+                                    .with_hint("add a font that covers it to fonts/ and to `fonts` in report.yaml"),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for page in doc.pages() {
+        scan(&page.frame, &mut seen, &mut out);
+    }
+    out
+}
+
+/// Translate a typst diagnostic into ours, pointing at the Markdown a generated line came from.
+fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile], chapters: &[Chapter]) -> Diagnostic {
+    let mut out = match diag.severity {
+        TypstSeverity::Error => Diagnostic::error(diag.message.to_string()),
+        TypstSeverity::Warning => Diagnostic::warning(diag.message.to_string()),
+    };
+    out = out.code(if diag.message.starts_with("no glyph") { Code::Glyph } else { Code::Typst });
+    // typst's hints about typst-cli flags (`--root`, `--features`) mean nothing to Spotlight users.
+    let hints: Vec<String> =
+        diag.hints.iter().map(|h| h.v.to_string()).filter(|h| !h.contains("--") && !h.contains("typst-cli")).collect();
+    if !hints.is_empty() {
+        out = out.with_hint(hints.join("; "));
+    }
+    let id: Option<FileId> = diag.span.id();
+    let (Some(id), Some(range)) = (id, world.range(diag.span)) else {
+        return out;
+    };
+    let vpath = id.vpath().get_with_slash().to_string();
+    if let Some(file) = files.iter().find(|f| f.path == vpath) {
+        if let (Some(index), Some(span)) = (file.chapter, file.markdown_span(range.start)) {
+            return out.in_file(&chapters[index].source).at(span.line, span.column);
+        }
+        let (line, col) = line_col(&file.text, range.start);
+        return out.in_file(format!("(generated) {vpath}")).at(line, col);
+    }
+    if vpath == TEMPLATE_PATH {
+        let (line, col) = line_col(TEMPLATE, range.start);
+        return out.in_file("(template) src/render/report.typ").at(line, col);
+    }
+    match world.source(id) {
+        Ok(source) => {
+            let (line, col) = line_col(source.text(), range.start);
+            out.in_file(vpath.trim_start_matches('/')).at(line, col)
+        }
+        Err(_) => out.in_file(vpath.trim_start_matches('/')),
+    }
+}

@@ -1,0 +1,36 @@
+//! The PDF format: the model rendered to Typst (`typst`), compiled in Spotlight's own World
+//! (`world`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`).
+
+pub mod boxes;
+pub mod export;
+pub mod typst;
+pub mod world;
+
+use crate::diag::Diagnostic;
+use crate::document::model::Edition;
+use crate::formats::{Job, Made};
+use crate::project::Plan;
+use export::PdfSettings;
+
+/// The PDF's export settings for an edition of a plan.
+pub fn settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
+    PdfSettings {
+        root: &plan.root,
+        ident: format!("{}-{}", plan.meta.slug, edition.lang),
+        date: edition.meta.date,
+        timestamp: plan.timestamp,
+        standards: plan.print.standards.clone(),
+        bleed_mm: plan.print.bleed_mm,
+    }
+}
+
+/// Compile the edition's Typst and export the PDF.
+pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
+    let (pdf, diags) = export::build(job.shared, &settings(job.plan, job.edition), job.typst, &job.edition.chapters);
+    let made = pdf.map(|pdf| Made {
+        bytes: pdf.bytes,
+        pages: Some(pdf.pages),
+        timings: vec![("typst compile", pdf.compile_time), ("pdf export", pdf.export_time)],
+    });
+    (made, diags)
+}

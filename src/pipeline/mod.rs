@@ -1,0 +1,240 @@
+//! The pipeline for a plan: every edition built by a worker of its own (editions in parallel),
+//! each read and parsed (`edition`), rendered and made in every format, then written. Every
+//! failure of every edition is collected, not only the first; one failing edition does not stop
+//! the others, and a panic in one becomes an internal error of that edition alone.
+
+mod edition;
+mod outcome;
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use edition::{Inputs, load_edition};
+pub use outcome::{Artifact, Outcome, Timings, sha256_hex};
+
+use crate::diag::{Code, Diagnostic, has_errors};
+use crate::document::model::Edition;
+use crate::document::passes::citations;
+use crate::document::passes::standards;
+use crate::formats::pdf::typst as typst_render;
+use crate::formats::pdf::world::{self, Shared};
+use crate::formats::{self, Job, Made, fonts};
+use crate::output;
+use crate::project::people;
+use crate::project::{EditionPlan, Format, Plan, files};
+
+/// Called when an artifact is finished, with the time its format took.
+pub type Progress<'a> = dyn Fn(&Artifact, Duration) + Sync + 'a;
+
+/// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
+pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
+    let start = Instant::now();
+    let shared = Shared::load(&plan.root.join("fonts"));
+    let loaded = start.elapsed();
+    let mut outcome = run_with(plan, &shared, progress, true);
+    outcome.timings.add("fonts", loaded);
+    outcome
+}
+
+/// Run the plan with fonts and the typst library already loaded (`watch` keeps them between builds,
+/// and typst's memoized layout with them). `plan.jobs` editions are built at once (default: one per
+/// core), each by its own worker; typst itself lays pages out on every core either way. With
+/// `evict`, typst's caches are emptied as editions finish, so memory grows with the number of jobs,
+/// not with the number of editions.
+pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) -> Outcome {
+    let mut outcome = Outcome::default();
+    let start = Instant::now();
+    let bib = match citations::load(&plan.root, plan.citation_style.as_deref(), &plan.nocite) {
+        Ok(bib) => bib,
+        Err(diags) => {
+            outcome.diagnostics = diags;
+            return outcome;
+        }
+    };
+    let people = match people::load(&plan.root) {
+        Ok(people) => people,
+        Err(d) => {
+            outcome.diagnostics.push(d);
+            return outcome;
+        }
+    };
+    outcome.timings.add("bibliography", start.elapsed());
+    let start = Instant::now();
+    // Files every edition shares: check once that each of their characters can be printed.
+    let mut shared_files = vec![PathBuf::from(crate::project::CONFIG_FILE), PathBuf::from(people::FILE)];
+    shared_files.extend(files::list(&plan.root, Path::new(citations::DIR)));
+    for rel in shared_files {
+        if let Some(text) = files::read_text(&plan.root, &rel) {
+            outcome.diagnostics.extend(fonts::check_text(shared, &rel, &text));
+        }
+    }
+    outcome.timings.add("glyph check", start.elapsed());
+    if has_errors(&outcome.diagnostics) {
+        outcome.failed = plan.editions.iter().map(|e| e.lang.clone()).collect();
+        return outcome;
+    }
+    let inputs = Inputs { people, bib };
+    // Workers of our own take editions one at a time: inside rayon's pool, a thread waiting for
+    // typst would start another edition, and every edition would be in memory at once.
+    let jobs = plan.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let queue: Mutex<VecDeque<usize>> = Mutex::new((0..plan.editions.len()).collect());
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(plan.editions.iter().map(|_| None).collect());
+    let active = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, plan.editions.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().expect("no worker panics while holding the queue").pop_front();
+                    let Some(i) = next else { break };
+                    active.fetch_add(1, Ordering::SeqCst);
+                    let ed = &plan.editions[i];
+                    let outcome = guarded(&ed.lang, || edition(plan, shared, &inputs, ed, progress));
+                    let others = active.fetch_sub(1, Ordering::SeqCst) - 1;
+                    if evict {
+                        // Alone, drop every cache; otherwise keep what the running editions used lately.
+                        world::evict(if others == 0 { 0 } else { 1 });
+                    }
+                    results.lock().expect("no worker panics while holding the results")[i] = Some(outcome);
+                }
+            });
+        }
+    });
+    let per_edition: Vec<Outcome> = results
+        .into_inner()
+        .expect("workers are done")
+        .into_iter()
+        .map(|o| o.expect("every edition was built by a worker"))
+        .collect();
+    for (o, ed) in per_edition.into_iter().zip(&plan.editions) {
+        if has_errors(&o.diagnostics) {
+            outcome.failed.push(ed.lang.clone());
+        }
+        outcome.artifacts.extend(o.artifacts);
+        outcome.diagnostics.extend(o.diagnostics);
+        outcome.timings.merge(&o.timings);
+    }
+    outcome
+}
+
+/// Build one edition, turning a panic (a bug) into an internal error of that edition alone.
+fn guarded(lang: &str, build: impl FnOnce() -> Outcome) -> Outcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            let d = Diagnostic::error(format!("internal error while building the `{lang}` edition: {what}"))
+                .with_hint("this is a bug in Spotlight; please report it with the input that caused it")
+                .code(Code::Internal);
+            Outcome { diagnostics: vec![d], ..Outcome::default() }
+        }
+    }
+}
+
+fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progress: &Progress) -> Outcome {
+    let mut outcome = Outcome::default();
+    let (edition, diags) = load_edition(plan, shared, deps, ed, &mut outcome.timings);
+    outcome.diagnostics = diags;
+    let Some(mut edition) = edition else { return outcome };
+    let start = Instant::now();
+    let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
+    edition.fonts = fonts;
+    outcome.diagnostics.extend(font_diags);
+    let standard_diags = standards::check(&edition, &plan.print.standards);
+    let failed = has_errors(&standard_diags);
+    outcome.diagnostics.extend(standard_diags);
+    if failed {
+        return outcome;
+    }
+    let cover = plan.cover.as_ref().map(|c| c.to_string_lossy().replace('\\', "/"));
+    let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref());
+    if plan.write
+        && plan.emit_typst
+        && let Err(d) = output::emit_typst(plan, &edition, &typst_files)
+    {
+        outcome.diagnostics.push(d);
+    }
+    outcome.timings.add("render", start.elapsed());
+    let job = Job { plan, shared, edition: &edition, typst: &typst_files };
+    let made: Vec<(Format, Instant, Option<Made>, Vec<Diagnostic>)> = plan
+        .formats
+        .par_iter()
+        .map(|&format| {
+            let started = Instant::now();
+            let (made, diags) = match format {
+                Format::Pdf => formats::pdf::build(&job),
+                Format::Epub => formats::epub::build(&job),
+            };
+            (format, started, made, diags)
+        })
+        .collect();
+    // Written only once every format is made: an edition that fails midway leaves nothing new.
+    for (format, started, made, diags) in made {
+        outcome.diagnostics.extend(diags);
+        let Some(made) = made else { continue };
+        for (stage, time) in &made.timings {
+            outcome.timings.add(stage, *time);
+        }
+        match finish_artifact(plan, &edition, format, made, &mut outcome.timings) {
+            Ok(artifact) => {
+                progress(&artifact, started.elapsed());
+                outcome.artifacts.push(artifact);
+            }
+            Err(d) => outcome.diagnostics.push(d),
+        }
+    }
+    outcome
+}
+
+/// Where an edition's artifact of a format goes.
+pub fn artifact_path(plan: &Plan, lang: &str, format: Format) -> PathBuf {
+    plan.out.join(format!("{}-{lang}.{}", plan.meta.slug, format.extension()))
+}
+
+/// Write a finished artifact (unless checking) and describe it.
+fn finish_artifact(
+    plan: &Plan,
+    edition: &Edition,
+    format: Format,
+    made: Made,
+    t: &mut Timings,
+) -> Result<Artifact, Diagnostic> {
+    let path = artifact_path(plan, &edition.lang, format);
+    let start = Instant::now();
+    if plan.write
+        && let Err(e) = output::write_atomic(&path, &made.bytes)
+    {
+        return Err(Diagnostic::error(format!("{e:#}")).in_file(&path).code(Code::Output));
+    }
+    t.add("write", start.elapsed());
+    Ok(Artifact {
+        path,
+        lang: edition.lang.clone(),
+        format,
+        bytes: made.bytes.len(),
+        sha256: sha256_hex(&made.bytes),
+        pages: made.pages,
+        words: crate::document::walk::word_count(edition),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_of_its_edition() {
+        let outcome = guarded("fr", || panic!("boom"));
+        assert_eq!(outcome.diagnostics.len(), 1);
+        assert_eq!(outcome.diagnostics[0].code, Code::Internal);
+        assert!(outcome.diagnostics[0].message.contains("`fr` edition: boom"), "{}", outcome.diagnostics[0]);
+    }
+}

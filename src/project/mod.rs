@@ -1,0 +1,420 @@
+//! The project, read from disk: `report.yaml` and the command line become one checked `Plan`
+//! (which editions, which chapter files, which formats, where the output goes), every
+//! configuration error of a run reported together. Raw `Cli` and `Config` never travel further.
+//! The only layer besides `output` that touches the disk; it writes nothing.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg, PrintArgs, ProfileArg};
+use crate::diag::{Code, Diagnostic};
+use crate::document::model::{FontStacks, Meta, Publisher, Translation};
+use crate::project::config::{Config, line_of};
+use crate::project::date::Date;
+use crate::project::print::{self as print_settings, PrintSettings, Profile, Standard};
+use crate::project::status::ChapterStatus;
+
+pub mod config;
+pub mod date;
+mod editions;
+pub mod files;
+pub mod people;
+pub mod print;
+pub mod status;
+
+/// The name of the configuration file at the project root.
+pub const CONFIG_FILE: &str = "report.yaml";
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// Typeset PDF.
+    Pdf,
+    /// EPUB 3.
+    Epub,
+}
+
+impl Format {
+    /// Return the file extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Epub => "epub",
+        }
+    }
+}
+
+/// A checked build: everything later stages need, nothing they must validate again.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The project root, canonicalized.
+    pub root: PathBuf,
+    /// Output folder (not necessarily existing yet).
+    pub out: PathBuf,
+    /// Metadata shared by every edition.
+    pub meta: Meta,
+    /// Editions to build, in configuration order.
+    pub editions: Vec<EditionPlan>,
+    /// Formats to build.
+    pub formats: Vec<Format>,
+    /// Whether to write the generated Typst sources too.
+    pub emit_typst: bool,
+    /// Whether to write anything at all (`false` for `check`).
+    pub write: bool,
+    /// The citation style named in report.yaml, if any.
+    pub citation_style: Option<String>,
+    /// Keys to list without citation.
+    pub nocite: Vec<String>,
+    /// The moment embedded in artifacts (UTC): `SOURCE_DATE_EPOCH`, else the report's date at midnight.
+    pub timestamp: (i32, u8, u8, u8, u8, u8),
+    /// The language translations are made from.
+    pub source_lang: String,
+    /// Paper, bleed, marks and PDF standards.
+    pub print: PrintSettings,
+    /// A cover image from the project, relative to the root.
+    pub cover: Option<PathBuf>,
+    /// How many editions and formats to build at once (`None`: all cores).
+    pub jobs: Option<usize>,
+}
+
+/// One chapter file of an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterFile {
+    /// The Markdown file, relative to the root.
+    pub path: PathBuf,
+    /// Set when the chapter is not translated and the source chapter stands in: the source language.
+    pub fallback: Option<String>,
+}
+
+/// One edition's files and settings.
+#[derive(Debug, Clone)]
+pub struct EditionPlan {
+    /// BCP 47 language code.
+    pub lang: String,
+    /// Chapter files in reading order (with source chapters standing in for missing translations).
+    pub chapters: Vec<ChapterFile>,
+    /// For a translation: the state of each chapter against the source.
+    pub status: Vec<ChapterStatus>,
+    /// Problems found while planning the edition (missing or stale chapters), reported by the build.
+    pub problems: Vec<Diagnostic>,
+    /// Title in this language, if `edition.yaml` gives one.
+    pub title: Option<String>,
+    /// Subtitle in this language, if `edition.yaml` gives one.
+    pub subtitle: Option<String>,
+    /// Every label of `STRING_KEYS`, from `edition.yaml` or the English default.
+    pub strings: BTreeMap<String, String>,
+    /// Set when the edition is a translation.
+    pub translation: Option<Translation>,
+}
+
+/// Build the plan for `spotlight build`.
+pub fn for_build(args: &BuildArgs) -> Result<Plan, Vec<Diagnostic>> {
+    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
+    apply_print(&mut plan, &args.print).map_err(|d| vec![d])?;
+    plan.jobs = args.jobs.filter(|j| *j > 0);
+    plan.out = match &args.out {
+        Some(out) => out.clone(),
+        None => plan.root.join("dist"),
+    };
+    if !args.formats.is_empty() {
+        plan.formats = args
+            .formats
+            .iter()
+            .map(|f| match f {
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::Epub => Format::Epub,
+            })
+            .collect();
+        plan.formats.sort();
+        plan.formats.dedup();
+    }
+    plan.emit_typst = args.emit.contains(&EmitArg::Typst);
+    plan.write = true;
+    Ok(plan)
+}
+
+/// Build the plan for `spotlight check`: the same checks, nothing written.
+pub fn for_check(args: &CheckArgs) -> Result<Plan, Vec<Diagnostic>> {
+    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
+    apply_print(&mut plan, &args.print).map_err(|d| vec![d])?;
+    Ok(plan)
+}
+
+/// Let the command line override report.yaml's print settings, checking every value.
+fn apply_print(plan: &mut Plan, args: &PrintArgs) -> Result<(), Diagnostic> {
+    let usage = |message: String, hint: &str| Diagnostic::error(message).with_hint(hint).code(Code::Usage);
+    if let Some(profile) = args.profile {
+        plan.print.profile = match profile {
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Print => Profile::Print,
+        };
+    }
+    if let Some(page) = &args.page {
+        let (w, h) = print_settings::parse_page(page).ok_or_else(|| {
+            usage(format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
+        })?;
+        plan.print.width_mm = w;
+        plan.print.height_mm = h;
+    }
+    if let Some(bleed) = &args.bleed {
+        plan.print.bleed_mm = print_settings::parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
+            usage(format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm or 0.125in")
+        })?;
+    }
+    if !args.pdf_standards.is_empty() {
+        plan.print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+    }
+    plan.print.slug_mm =
+        if plan.print.profile == Profile::Print && plan.print.bleed_mm > 0.0 { print_settings::SLUG_MM } else { 0.0 };
+    Ok(())
+}
+
+fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
+    let mut out = Vec::new();
+    for name in names {
+        let s = Standard::parse(name).ok_or_else(|| format!("unknown PDF standard `{name}`"))?;
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
+        return Err("a PDF conforms to one PDF/A part at most".into());
+    }
+    Ok(out)
+}
+
+/// Load `report.yaml` under `project` and list the chapter files of the selected editions; every
+/// configuration error found is reported, not only the first.
+pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<Plan, Vec<Diagnostic>> {
+    let config_error = |d: Diagnostic| vec![d.code(Code::Config)];
+    let root = fs::canonicalize(project).map_err(|e| {
+        config_error(
+            Diagnostic::error(format!("cannot open the project folder: {e}"))
+                .in_file(project)
+                .with_hint("pass the folder that holds report.yaml with --project"),
+        )
+    })?;
+    let config_path = root.join(CONFIG_FILE);
+    let bytes = fs::read(&config_path).map_err(|e| {
+        config_error(
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                .in_file(CONFIG_FILE)
+                .with_hint("run spotlight in the project folder or pass --project DIR"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        config_error(
+            Diagnostic::error(format!(
+                "{CONFIG_FILE} is not valid UTF-8 (byte offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+            .in_file(CONFIG_FILE)
+            .with_hint("save the file as UTF-8"),
+        )
+    })?;
+    let config: Config = config::load_report(&text, Path::new(CONFIG_FILE))?;
+    let mut errors = Vec::new();
+    let mut meta = meta_from(&config, &text, &mut errors);
+    let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => match date::from_epoch(&value) {
+            Ok(t) => {
+                meta.date = (t.0, t.1, t.2);
+                t
+            }
+            Err(d) => {
+                errors.push(d);
+                (meta.date.0, meta.date.1, meta.date.2, 0, 0, 0)
+            }
+        },
+        Err(_) => (meta.date.0, meta.date.1, meta.date.2, 0, 0, 0),
+    };
+
+    let mut edition_langs =
+        if config.editions.is_empty() { vec![config.language.clone()] } else { config.editions.clone() };
+    for (i, lang) in edition_langs.iter().enumerate() {
+        if edition_langs[..i].contains(lang) {
+            errors.push(
+                Diagnostic::error(format!("edition `{lang}` is listed twice"))
+                    .in_file(CONFIG_FILE)
+                    .at(line_of(&text, &["editions"]).unwrap_or(1), 1)
+                    .with_hint("list every edition once under `editions`")
+                    .code(Code::Config),
+            );
+        }
+    }
+    let mut seen = Vec::new();
+    edition_langs.retain(|l| {
+        let first = !seen.contains(l);
+        seen.push(l.clone());
+        first
+    });
+    if !langs.is_empty() {
+        for lang in langs {
+            if !edition_langs.contains(lang) {
+                errors.push(
+                    Diagnostic::error(format!("no edition `{lang}` in {CONFIG_FILE}"))
+                        .with_hint(format!("known editions: {}", edition_langs.join(", ")))
+                        .code(Code::Usage),
+                );
+            }
+        }
+        edition_langs.retain(|l| langs.contains(l));
+    }
+    let print = print_from(&config, &text, &mut errors);
+    let cover = cover_from(&root, &config, &text, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let editions = edition_langs
+        .into_iter()
+        .map(|lang| editions::plan_edition(&root, &lang, &config.language, allow_incomplete))
+        .collect::<Result<Vec<_>, Diagnostic>>()
+        .map_err(config_error)?;
+
+    Ok(Plan {
+        out: root.join("dist"),
+        root,
+        meta,
+        editions,
+        formats: vec![Format::Pdf, Format::Epub],
+        emit_typst: false,
+        write: false,
+        citation_style: config.bibliography.style.clone(),
+        source_lang: config.language.clone(),
+        print,
+        cover,
+        jobs: None,
+        nocite: config.bibliography.nocite.clone(),
+        timestamp,
+    })
+}
+
+fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta {
+    let fail = |key: &str, message: String, hint: String| {
+        Diagnostic::error(message)
+            .in_file(CONFIG_FILE)
+            .at(line_of(text, &[key]).unwrap_or(1), 1)
+            .with_hint(hint)
+            .code(Code::Config)
+    };
+    for script in config.fonts.scripts.keys() {
+        if crate::lang::script_named(script).is_none() {
+            let names: Vec<&str> = crate::lang::SCRIPTS.iter().map(|s| s.name).collect();
+            errors.push(fail(
+                "fonts",
+                format!("unknown script `{script}` under fonts.scripts"),
+                format!("known scripts: {}", names.join(", ")),
+            ));
+        }
+    }
+    if config.slug.is_empty() || !config.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(fail(
+            "slug",
+            format!("invalid slug `{}`", config.slug),
+            "use lower-case letters, digits and hyphens, e.g. `imrf-spotlight`".into(),
+        ));
+    }
+    let date = match &config.date {
+        Some(text_date) => match Date::parse(text_date) {
+            Some(d) => (d.year, d.month, d.day),
+            None => {
+                errors.push(fail(
+                    "date",
+                    format!("invalid date `{text_date}`: no such day"),
+                    "write an existing date as YYYY-MM-DD, e.g. 2022-04-01".into(),
+                ));
+                (config.year, 1, 1)
+            }
+        },
+        None => (config.year, 1, 1),
+    };
+    Meta {
+        title: config.title.clone(),
+        subtitle: config.subtitle.clone(),
+        slug: config.slug.clone(),
+        year: config.year,
+        date,
+        keywords: config.keywords.clone(),
+        publisher: Publisher {
+            name: config.publisher.name.clone(),
+            office: config.publisher.office.clone(),
+            address: config.publisher.address.clone(),
+            contact: config.publisher.contact.clone(),
+        },
+        interviewers: config.interviewers.clone(),
+        fonts: FontStacks {
+            serif: or_default(&config.fonts.serif, "Noto Serif"),
+            sans: or_default(&config.fonts.sans, "Noto Sans"),
+            mono: or_default(&config.fonts.mono, "DejaVu Sans Mono"),
+            scripts: config.fonts.scripts.clone(),
+            configured: !(config.fonts.serif.is_empty()
+                && config.fonts.sans.is_empty()
+                && config.fonts.mono.is_empty()),
+        },
+    }
+}
+
+fn or_default(families: &[String], default: &str) -> Vec<String> {
+    if families.is_empty() { vec![default.to_string()] } else { families.to_vec() }
+}
+
+fn print_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> PrintSettings {
+    let mut fail = |key: &str, message: String, hint: &str| {
+        let line = line_of(text, &["print", key]).unwrap_or(1);
+        errors.push(Diagnostic::error(message).in_file(CONFIG_FILE).at(line, 3).with_hint(hint).code(Code::Config));
+    };
+    let p = &config.print;
+    let mut settings = PrintSettings::default();
+    match p.profile.as_deref().map(Profile::parse) {
+        None => {}
+        Some(Some(profile)) => settings.profile = profile,
+        Some(None) => fail(
+            "profile",
+            format!("unknown profile `{}`", p.profile.as_deref().unwrap_or_default()),
+            "use `screen` or `print`",
+        ),
+    }
+    if let Some(page) = &p.page {
+        match print_settings::parse_page(page) {
+            Some(size) => (settings.width_mm, settings.height_mm) = size,
+            None => {
+                fail("page", format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
+            }
+        }
+    }
+    if let Some(bleed) = &p.bleed {
+        match print_settings::parse_length(bleed).filter(|b| *b <= 20.0) {
+            Some(b) => settings.bleed_mm = b,
+            None => fail("bleed", format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm"),
+        }
+    }
+    match parse_standards(&p.pdf_standards) {
+        Ok(standards) => settings.standards = standards,
+        Err(m) => fail("pdf-standards", m, "use a-2b, a-3b or ua-1"),
+    }
+    if settings.profile == Profile::Print && settings.bleed_mm > 0.0 {
+        settings.slug_mm = print_settings::SLUG_MM;
+    }
+    settings
+}
+
+fn cover_from(root: &Path, config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+    let cover = config.cover.as_ref()?;
+    let line = line_of(text, &["cover"]).unwrap_or(1);
+    let rel = PathBuf::from(cover.trim_start_matches("./"));
+    let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let inside = fs::canonicalize(root.join(&rel)).ok().filter(|p| p.starts_with(root) && p.is_file());
+    if inside.is_none() || rel.is_absolute() || !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        errors.push(
+            Diagnostic::error(format!("cover image `{cover}` is not a PNG, JPEG or SVG file in the project"))
+                .in_file(CONFIG_FILE)
+                .at(line, 1)
+                .with_hint("give a path relative to the project folder")
+                .code(Code::Config),
+        );
+        return None;
+    }
+    Some(rel)
+}

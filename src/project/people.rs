@@ -1,0 +1,115 @@
+//! The people records: `people.yaml` at the project root (id, name, short forms, portrait,
+//! interviewer flag, kept once) and, per edition, `chapters/<lang>/people.yaml` (what a translator
+//! translates: role, organization, bio in Markdown, localized name). Reads and checks the files;
+//! applying them to an edition is `document::passes::people`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+use crate::project::config;
+
+/// The file of shared person records at the project root.
+pub const FILE: &str = "people.yaml";
+
+/// One record of `people.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PersonRecord {
+    /// Stable id, used by the editions' files and in anchors.
+    pub id: String,
+    /// The name as published.
+    pub name: String,
+    /// Short forms a turn may use instead of the name (`FES`).
+    #[serde(default)]
+    pub short: Vec<String>,
+    /// Whether the person asks the questions.
+    #[serde(default)]
+    pub interviewer: bool,
+    /// A portrait image, relative to the project root.
+    #[serde(default)]
+    pub portrait: Option<String>,
+    /// A web address.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// One person's entry in `chapters/<lang>/people.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EditionPerson {
+    /// The name in this edition's script, if it differs.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Short forms in this edition.
+    #[serde(default)]
+    pub short: Vec<String>,
+    /// Role or position.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Organization name.
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// Organization short form.
+    #[serde(default)]
+    pub organization_short: Option<String>,
+    /// Biography, in Markdown.
+    #[serde(default)]
+    pub bio: Option<String>,
+    /// Alternative text of the portrait.
+    #[serde(default)]
+    pub portrait_alt: Option<String>,
+}
+
+/// The shared records, in their configured order (the order of `people.yaml`).
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// Each record with the line it starts on.
+    pub records: Vec<(PersonRecord, usize)>,
+}
+
+/// Load `people.yaml`; an absent file means an interview without people records.
+pub fn load(root: &Path) -> Result<People, Diagnostic> {
+    let Ok(bytes) = fs::read(root.join(FILE)) else { return Ok(People::default()) };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to())).in_file(FILE)
+    })?;
+    let records: Vec<PersonRecord> = config::from_yaml(&text, Path::new(FILE), 1)?;
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    let mut search_from = 0;
+    for record in &records {
+        let line = text
+            .lines()
+            .enumerate()
+            .skip(search_from)
+            .find(|(_, l)| l.trim_start().trim_start_matches("- ").trim() == format!("id: {}", record.id))
+            .map_or(1, |(i, _)| i + 1);
+        search_from = line;
+        let fail = |message: String, hint: &str| Diagnostic::error(message).in_file(FILE).at(line, 1).with_hint(hint);
+        if record.id.is_empty() || !record.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(fail(format!("invalid person id `{}`", record.id), "use letters, digits, `-` and `_`"));
+        }
+        if record.name.trim().is_empty() {
+            return Err(fail(format!("person `{}` has no name", record.id), "give every person a `name`"));
+        }
+        if !seen.insert(&record.id) {
+            return Err(fail(format!("duplicate person id `{}`", record.id), "give every person their own id"));
+        }
+        out.push((record.clone(), line));
+    }
+    Ok(People { records: out })
+}
+
+/// Read `chapters/<lang>/people.yaml` (`rel`): the edition's fields per person id, and the text.
+pub fn load_edition_file(root: &Path, rel: &Path) -> Result<(BTreeMap<String, EditionPerson>, String), Diagnostic> {
+    let Ok(bytes) = fs::read(root.join(rel)) else { return Ok((BTreeMap::new(), String::new())) };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to())).in_file(rel)
+    })?;
+    let map: Option<BTreeMap<String, EditionPerson>> = config::from_yaml(&text, rel, 1)?;
+    Ok((map.unwrap_or_default(), text))
+}

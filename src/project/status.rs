@@ -1,0 +1,142 @@
+//! Translation status: which chapters of each translation are translated, missing, or stale (the
+//! source chapter changed after the translation recorded its hash in `source-hash:`). Used by
+//! `spotlight status` (printed by `report::status`) and by the plan, which decides what a build of
+//! an edition may contain.
+//! Reads chapter files, writes nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::project::config::{self, FrontMatter};
+
+/// The state of one chapter of a translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChapterState {
+    /// Translated from the current source.
+    Translated,
+    /// Translated from an older source: the hashes differ.
+    Stale { recorded: String, current: String },
+    /// Translated, but no `source-hash` was recorded: it cannot be checked.
+    Unverified { current: String },
+    /// Not translated yet.
+    Missing { current: String },
+    /// In the translation only, with no source chapter.
+    Extra,
+}
+
+impl ChapterState {
+    /// Name the state in one word, as `status` prints it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            ChapterState::Translated => "translated",
+            ChapterState::Stale { .. } => "stale",
+            ChapterState::Unverified { .. } => "unverified",
+            ChapterState::Missing { .. } => "missing",
+            ChapterState::Extra => "extra",
+        }
+    }
+}
+
+/// One chapter's status: its file name, the source and translation paths, and its state.
+#[derive(Debug, Clone)]
+pub struct ChapterStatus {
+    /// File name, e.g. `03-pandemic.md`.
+    pub name: String,
+    /// The source chapter, relative to the root (absent for extra chapters).
+    pub source: Option<PathBuf>,
+    /// The translated chapter, relative to the root (absent when missing).
+    pub translation: Option<PathBuf>,
+    /// Its state.
+    pub state: ChapterState,
+}
+
+/// Hash a source chapter as translations record it: the first 16 hex digits of its SHA-256.
+pub fn source_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Read the `source-hash` a translated chapter records in its front matter, if any.
+fn recorded_hash(path: &Path) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let rest = text.strip_prefix("---")?;
+    let end = rest.find("\n---")?;
+    let front: FrontMatter = config::from_yaml(&rest[..end], path, 2).ok()?;
+    front.source_hash
+}
+
+/// Compare a translation's chapters with the source's, by file name.
+pub fn compare(root: &Path, source: &[PathBuf], translation: &[PathBuf]) -> Vec<ChapterStatus> {
+    let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut out: Vec<ChapterStatus> = source
+        .iter()
+        .map(|src| {
+            let current = fs::read(root.join(src)).map(|b| source_hash(&b)).unwrap_or_default();
+            let translated = translation.iter().find(|t| name(t) == name(src));
+            let state = match translated {
+                None => ChapterState::Missing { current },
+                Some(t) => match recorded_hash(&root.join(t)) {
+                    None => ChapterState::Unverified { current },
+                    Some(recorded) if recorded == current => ChapterState::Translated,
+                    Some(recorded) => ChapterState::Stale { recorded, current },
+                },
+            };
+            ChapterStatus { name: name(src), source: Some(src.clone()), translation: translated.cloned(), state }
+        })
+        .collect();
+    for t in translation {
+        if !source.iter().any(|s| name(s) == name(t)) {
+            out.push(ChapterStatus {
+                name: name(t),
+                source: None,
+                translation: Some(t.clone()),
+                state: ChapterState::Extra,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_sixteen_hex_digits_and_change_with_content() {
+        let a = source_hash(b"# Title\n");
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, source_hash(b"# Title!\n"));
+    }
+
+    #[test]
+    fn chapters_are_translated_stale_unverified_missing_or_extra() {
+        let dir = tempfile_dir();
+        let w = |rel: &str, text: &str| {
+            let p = dir.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+            PathBuf::from(rel)
+        };
+        let s1 = w("en/01-a.md", "# A\n");
+        let s2 = w("en/02-b.md", "# B\n");
+        let s3 = w("en/03-c.md", "# C\n");
+        let s4 = w("en/04-d.md", "# D\n");
+        let h1 = source_hash(b"# A\n");
+        let t1 = w("fr/01-a.md", &format!("---\nsource-hash: {h1}\n---\n# A fr\n"));
+        let t2 = w("fr/02-b.md", "---\nsource-hash: 0000000000000000\n---\n# B fr\n");
+        let t3 = w("fr/03-c.md", "# C fr\n");
+        let t5 = w("fr/05-e.md", "# E fr\n");
+        let states: Vec<&str> =
+            compare(&dir, &[s1, s2, s3, s4], &[t1, t2, t3, t5]).iter().map(|c| c.state.word()).collect();
+        assert_eq!(states, ["translated", "stale", "unverified", "missing", "extra"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("spotlight-status-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+}
