@@ -260,7 +260,7 @@ impl<'t> Lowerer<'t> {
             NodeValue::MultilineComment(_) => {}
             NodeValue::Paragraph => {
                 let content = self.inlines_of(node);
-                out.push(paragraph_or_turn(span, content));
+                out.push(Block::Paragraph { span, content });
             }
             NodeValue::Heading(heading) => {
                 let content = self.inlines_of(node);
@@ -584,37 +584,6 @@ impl<'t> Lowerer<'t> {
             Err(Refused::Folder) => fail(self, format!("image `{url}` is not a file"), "point to an image file"),
             Ok(_) => Some(joined.to_string_lossy().replace('\\', "/")),
         }
-    }
-}
-
-fn paragraph_or_turn(span: Span, mut content: Vec<Inline>) -> Block {
-    let speaker = match content.first() {
-        Some(Inline::Strong(inner)) => {
-            let name = plain_text(inner);
-            let name = name.trim();
-            if let Some(stripped) = name.strip_suffix(':') {
-                Some((stripped.trim().to_string(), false))
-            } else if matches!(content.get(1), Some(Inline::Text(t)) if t.starts_with(':')) {
-                Some((name.to_string(), true))
-            } else {
-                None
-            }
-        }
-        _ => None,
-    };
-    match speaker {
-        Some((speaker, colon_outside)) if !speaker.is_empty() && speaker.chars().count() <= 80 => {
-            content.remove(0);
-            if let Some(Inline::Text(t)) = content.first_mut() {
-                let rest = if colon_outside { &t[1..] } else { t.as_str() };
-                *t = rest.trim_start().to_string();
-                if t.is_empty() {
-                    content.remove(0);
-                }
-            }
-            Block::Turn { span, speaker, person: None, content }
-        }
-        _ => Block::Paragraph { span, content },
     }
 }
 

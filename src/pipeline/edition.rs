@@ -10,7 +10,7 @@ use super::outcome::Timings;
 use crate::diag::{Diagnostic, has_errors};
 use crate::document::model::{Chapter, Edition};
 use crate::document::passes::citations::Bibliography;
-use crate::document::passes::{assemble, citations, links, people};
+use crate::document::passes::{assemble, citations, links, people, turns};
 use crate::formats::fonts;
 use crate::formats::pdf::world::Shared;
 use crate::markdown;
@@ -79,6 +79,7 @@ fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>
     let chapter_lang = file.fallback.as_deref().unwrap_or(lang);
     let (chapter, parsed) = markdown::parse(root, &file.path, &text, chapter_lang);
     let chapter = chapter.map(|mut c| {
+        turns::mark_chapter(&mut c);
         if let Some(source_lang) = &file.fallback {
             c.lang = Some(source_lang.clone());
         }

@@ -1,4 +1,5 @@
-//! Passes over an edition's model, one file each, run by the pipeline in this order: `assemble`
+//! Passes over an edition's model, one file each, run by the pipeline in this order: `turns` (interview
+//! turns, on every parsed chapter), `assemble`
 //! (edition metadata, untranslated-chapter marker), `people` (speakers, bios), `citations`
 //! (hayagriva), `links` (internal link check), `standards` (what a PDF standard needs).
 
@@ -7,3 +8,4 @@ pub mod citations;
 pub mod links;
 pub mod people;
 pub mod standards;
+pub mod turns;

@@ -57,7 +57,8 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
         let mut bio = Vec::new();
         if let Some(text) = &l.bio {
             let line = bio_line(&local_text, &record.id);
-            let (blocks, d) = markdown::parse_fragment(root, &rel, text, &edition.lang, line);
+            let (mut blocks, d) = markdown::parse_fragment(root, &rel, text, &edition.lang, line);
+            super::turns::mark(&mut blocks);
             diags.extend(d);
             bio = blocks;
         } else if !record.interviewer {

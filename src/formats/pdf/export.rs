@@ -206,7 +206,7 @@ fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile]
     }
     if vpath == TEMPLATE_PATH {
         let (line, col) = line_col(TEMPLATE, range.start);
-        return out.in_file("(template) src/render/report.typ").at(line, col);
+        return out.in_file("(template) src/formats/pdf/report.typ").at(line, col);
     }
     match world.source(id) {
         Ok(source) => {

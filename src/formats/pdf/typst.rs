@@ -474,10 +474,12 @@ mod tests {
     fn edition_of(markdown: &str) -> Edition {
         let (chapter, diags) = crate::markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), markdown, "en");
         assert!(!crate::diag::has_errors(&diags), "{diags:?}");
+        let mut chapter = chapter.unwrap();
+        crate::document::passes::turns::mark_chapter(&mut chapter);
         Edition {
             lang: "en".into(),
             meta: Meta { title: "T".into(), ..Meta::default() },
-            chapters: vec![chapter.unwrap()],
+            chapters: vec![chapter],
             ..Edition::default()
         }
     }
