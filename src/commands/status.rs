@@ -6,7 +6,7 @@ use crate::report::{self, status};
 
 /// Print the status of the project's editions; return the exit code.
 pub fn run(args: &StatusArgs) -> u8 {
-    match project::load(&args.project, &[], true) {
+    match project::load(&args.project, &project::Options { allow_incomplete: true, ..project::Options::default() }) {
         Ok(plan) => {
             match args.format {
                 StatusFormat::Text => print!("{}", status::text(&plan)),

@@ -108,44 +108,68 @@ pub struct EditionPlan {
     pub translation: Option<Translation>,
 }
 
+/// What the command line asks of a plan, besides the project folder.
+#[derive(Debug, Default)]
+pub struct Options<'a> {
+    /// Editions to build (empty: all).
+    pub langs: &'a [String],
+    /// Let source chapters stand in for missing translations.
+    pub allow_incomplete: bool,
+    /// Paper and PDF options overriding report.yaml's.
+    pub print: Option<&'a PrintArgs>,
+    /// The output folder (default: PROJECT/dist).
+    pub out: Option<PathBuf>,
+    /// Formats to build (empty: all).
+    pub formats: Vec<Format>,
+    /// Write the generated Typst too.
+    pub emit_typst: bool,
+    /// Write artifacts (false for `check` and `status`).
+    pub write: bool,
+    /// Editions to build at once.
+    pub jobs: Option<usize>,
+}
+
 /// Build the plan for `spotlight build`.
 pub fn for_build(args: &BuildArgs) -> Result<Plan, Vec<Diagnostic>> {
-    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
-    apply_print(&mut plan, &args.print).map_err(|d| vec![d])?;
-    plan.jobs = args.jobs.filter(|j| *j > 0);
-    plan.out = match &args.out {
-        Some(out) => out.clone(),
-        None => plan.root.join("dist"),
+    let mut formats: Vec<Format> = args
+        .formats
+        .iter()
+        .map(|f| match f {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Epub => Format::Epub,
+        })
+        .collect();
+    formats.sort();
+    formats.dedup();
+    let options = Options {
+        langs: &args.langs,
+        allow_incomplete: args.allow_incomplete,
+        print: Some(&args.print),
+        out: args.out.clone(),
+        formats,
+        emit_typst: args.emit.contains(&EmitArg::Typst),
+        write: true,
+        jobs: args.jobs.filter(|j| *j > 0),
     };
-    if !args.formats.is_empty() {
-        plan.formats = args
-            .formats
-            .iter()
-            .map(|f| match f {
-                FormatArg::Pdf => Format::Pdf,
-                FormatArg::Epub => Format::Epub,
-            })
-            .collect();
-        plan.formats.sort();
-        plan.formats.dedup();
-    }
-    plan.emit_typst = args.emit.contains(&EmitArg::Typst);
-    plan.write = true;
-    Ok(plan)
+    load(&args.project, &options)
 }
 
 /// Build the plan for `spotlight check`: the same checks, nothing written.
 pub fn for_check(args: &CheckArgs) -> Result<Plan, Vec<Diagnostic>> {
-    let mut plan = load(&args.project, &args.langs, args.allow_incomplete)?;
-    apply_print(&mut plan, &args.print).map_err(|d| vec![d])?;
-    Ok(plan)
+    let options = Options {
+        langs: &args.langs,
+        allow_incomplete: args.allow_incomplete,
+        print: Some(&args.print),
+        ..Options::default()
+    };
+    load(&args.project, &options)
 }
 
 /// Let the command line override report.yaml's print settings, checking every value.
-fn apply_print(plan: &mut Plan, args: &PrintArgs) -> Result<(), Diagnostic> {
+fn apply_print(print: &mut PrintSettings, args: &PrintArgs) -> Result<(), Diagnostic> {
     let usage = |message: String, hint: &str| Diagnostic::error(message).with_hint(hint).code(Code::Usage);
     if let Some(profile) = args.profile {
-        plan.print.profile = match profile {
+        print.profile = match profile {
             ProfileArg::Screen => Profile::Screen,
             ProfileArg::Print => Profile::Print,
         };
@@ -154,19 +178,18 @@ fn apply_print(plan: &mut Plan, args: &PrintArgs) -> Result<(), Diagnostic> {
         let (w, h) = print_settings::parse_page(page).ok_or_else(|| {
             usage(format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
         })?;
-        plan.print.width_mm = w;
-        plan.print.height_mm = h;
+        print.width_mm = w;
+        print.height_mm = h;
     }
     if let Some(bleed) = &args.bleed {
-        plan.print.bleed_mm = print_settings::parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
+        print.bleed_mm = print_settings::parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
             usage(format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm or 0.125in")
         })?;
     }
     if !args.pdf_standards.is_empty() {
-        plan.print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
     }
-    plan.print.slug_mm =
-        if plan.print.profile == Profile::Print && plan.print.bleed_mm > 0.0 { print_settings::SLUG_MM } else { 0.0 };
+    print.slug_mm = if print.profile == Profile::Print && print.bleed_mm > 0.0 { print_settings::SLUG_MM } else { 0.0 };
     Ok(())
 }
 
@@ -186,7 +209,8 @@ fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
 
 /// Load `report.yaml` under `project` and list the chapter files of the selected editions; every
 /// configuration error found is reported, not only the first.
-pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<Plan, Vec<Diagnostic>> {
+pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> {
+    let (langs, allow_incomplete) = (options.langs, options.allow_incomplete);
     let config_error = |d: Diagnostic| vec![d.code(Code::Config)];
     let root = fs::canonicalize(project).map_err(|e| {
         config_error(
@@ -261,7 +285,12 @@ pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<
         }
         edition_langs.retain(|l| langs.contains(l));
     }
-    let print = print_from(&config, &text, &mut errors);
+    let mut print = print_from(&config, &text, &mut errors);
+    if let Some(args) = options.print
+        && let Err(d) = apply_print(&mut print, args)
+    {
+        errors.push(d);
+    }
     let cover = cover_from(&root, &config, &text, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -273,18 +302,18 @@ pub fn load(project: &Path, langs: &[String], allow_incomplete: bool) -> Result<
         .map_err(config_error)?;
 
     Ok(Plan {
-        out: root.join("dist"),
+        out: options.out.clone().unwrap_or_else(|| root.join("dist")),
         root,
         meta,
         editions,
-        formats: vec![Format::Pdf, Format::Epub],
-        emit_typst: false,
-        write: false,
+        formats: if options.formats.is_empty() { vec![Format::Pdf, Format::Epub] } else { options.formats.clone() },
+        emit_typst: options.emit_typst,
+        write: options.write,
         citation_style: config.bibliography.style.clone(),
         source_lang: config.language.clone(),
         print,
         cover,
-        jobs: None,
+        jobs: options.jobs,
         nocite: config.bibliography.nocite.clone(),
         timestamp,
     })
