@@ -1,12 +1,12 @@
 //! End to end: the real binary builds EPUBs from the report and fixture projects; epubcheck
 //! validates them and the tests read their structure back.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
 
-use common::{Project, epubcheck, fixture, squash, unzip};
+use crate::common::{Project, epubcheck, fixture, squash, unzip};
 
 /// Parse XML (XHTML documents carry a DOCTYPE).
 fn parse(xml: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {

@@ -2,12 +2,12 @@
 //! embed their fonts and extract in logical order; characters no font covers fail the build;
 //! translation status tracks stale and missing chapters.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::Command;
 
-use common::{Project, ace, epubcheck, pdf_text, tool_available};
+use crate::common::{Project, ace, epubcheck, pdf_text, tool_available};
 
 const LANGS: [&str; 5] = ["en", "fr", "es", "ar", "zh"];
 

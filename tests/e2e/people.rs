@@ -1,12 +1,12 @@
 //! End to end: people records become bios and a participants list in both formats; every speaker
 //! turn is checked against the records and linked to its person.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::Command;
 
-use common::{Project, epubcheck, pdf_text, squash, tool_available, unzip};
+use crate::common::{Project, epubcheck, pdf_text, squash, tool_available, unzip};
 
 fn epub_file(p: &Project, file: &str) -> String {
     let entries = unzip(&p.dist("imrf-spotlight-en.epub"));

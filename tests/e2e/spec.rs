@@ -24,7 +24,7 @@
 //! The counts go to stderr past the harness's capture (shown by every `cargo test`) and are part of
 //! every failure message; `--nocapture` also lists the examples rejected by design.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -33,7 +33,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{Project, epubcheck, squash, tool_available, unzip};
+use crate::common::{Project, epubcheck, squash, tool_available, unzip};
 
 /// One example of a spec, as vendored in `tests/data/*.json`.
 struct Example {

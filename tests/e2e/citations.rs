@@ -1,9 +1,7 @@
 //! End to end: citations and the generated reference list come out the same in the PDF and the
 //! EPUB, for every Pandoc citation form and for in-text, numeric and note styles.
 
-mod common;
-
-use common::{Project, fixture, pdf_text, squash, tool_available, unzip};
+use crate::common::{Project, fixture, pdf_text, squash, tool_available, unzip};
 
 /// Text of an EPUB content document, tags stripped.
 fn epub_text(project: &Project, epub: &str, file: &str) -> String {

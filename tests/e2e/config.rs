@@ -1,9 +1,9 @@
 //! Configuration errors as a new user meets them: each is one clear error naming `report.yaml` and
 //! its line, with exit code 2, never a panic; every missing required field is reported in one run.
 
-mod common;
+use crate::common;
 
-use common::{Project, fixture};
+use crate::common::{Project, fixture};
 
 const MINIMAL: &str = "title: Minimal Fixture\nslug: minimal\nyear: 2024\ndate: 2024-01-02\nlanguage: en\npublisher:\n  name: Spotlight Tests\n";
 

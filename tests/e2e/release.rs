@@ -2,13 +2,11 @@
 //! manifest whose hashes match, machine-readable diagnostics, deliberate exit codes, no partial or
 //! stale artifact after a failure.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::process::Command;
 
-use common::{Project, fixture};
+use crate::common::{Project, fixture};
 
 fn hashes(p: &Project) -> BTreeMap<String, String> {
     let manifest: serde_json::Value = serde_json::from_slice(&fs::read(p.dist("manifest.json")).unwrap()).unwrap();

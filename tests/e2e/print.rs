@@ -1,11 +1,11 @@
 //! End to end: print editions. Trim size, bleed and crop marks with correct page boxes, chapters
 //! on right-hand pages, PDF/A and PDF/UA exports with the checks they need on the Markdown.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::{Project, tool_available};
+use crate::common::{Project, tool_available};
 
 /// Page boxes of page `n` as pdfinfo reports them: (MediaBox, BleedBox, TrimBox).
 fn boxes(pdf: &std::path::Path, n: usize) -> [[f64; 4]; 3] {

@@ -1,7 +1,7 @@
 //! End to end: `spotlight watch` builds, rebuilds the edition a change touches, survives an error,
 //! and stops cleanly on Ctrl-C (SIGINT).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::Read;
@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
-use common::{Project, fixture};
+use crate::common::{Project, fixture};
 
 /// Wait (bounded, so a broken watch cannot hang the suite) until `ready` holds.
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {

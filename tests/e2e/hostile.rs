@@ -1,11 +1,11 @@
 //! End to end: hostile and broken input. Limits, encodings, broken configuration and confinement
 //! each give one clear error (or build), within bounds, and never a panic (exit code 101).
 
-mod common;
+use crate::common;
 
 use std::fs;
 
-use common::{Project, fixture};
+use crate::common::{Project, fixture};
 
 /// Build and return the run; a panic would show as exit code 101.
 fn build(p: &Project, extra: &[&str]) -> common::Run {

@@ -1,12 +1,12 @@
 //! End to end: the real binary builds PDFs from fixture projects and the report itself; the PDFs
 //! are read back with pdftotext and pdffonts.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::Command;
 
-use common::{Project, fixture, pdf_bookmarks, pdf_text, squash, tool_available};
+use crate::common::{Project, fixture, pdf_bookmarks, pdf_text, squash, tool_available};
 
 /// Split text into sentences at paragraph breaks and at `.`, `?`, `!` followed by whitespace.
 fn sentences(text: &str) -> Vec<String> {

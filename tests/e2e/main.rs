@@ -1,0 +1,19 @@
+//! One integration-test crate: end-to-end runs of the real binary on fixture projects (one module
+//! per feature), property tests, the spec corpora, and the layering check. One crate links typst
+//! once instead of once per test file.
+
+mod common;
+
+mod citations;
+mod config;
+mod editions;
+mod epub;
+mod fuzz;
+mod hostile;
+mod layers;
+mod pdf;
+mod people;
+mod print;
+mod release;
+mod spec;
+mod watch;
