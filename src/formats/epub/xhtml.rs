@@ -515,3 +515,38 @@ fn align_class(align: Align) -> &'static str {
 fn class_name(text: &str) -> String {
     text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn edition_of(lang: &str, markdown: &str) -> Edition {
+        let rel = format!("chapters/{lang}/01-t.md");
+        let (chapter, diags) = crate::markdown::parse(Path::new("."), Path::new(&rel), markdown, lang);
+        assert!(!crate::diag::has_errors(&diags), "{diags:?}");
+        let mut e = Edition { lang: lang.into(), chapters: vec![chapter.unwrap()], ..Edition::default() };
+        e.meta.title = "T".into();
+        e
+    }
+
+    #[test]
+    fn chapter_page_declares_language_and_direction_and_parses_as_xml() {
+        let e = edition_of("ar", "# عنوان\n\nنص <b>x</b> & [رابط](https://x.org).\n");
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        assert!(page.contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""), "{page}");
+        assert!(page.contains("<a href=\"https://x.org\" dir=\"ltr\">"), "{page}");
+        let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+        roxmltree::Document::parse_with_options(&page, options).expect("well-formed XHTML");
+    }
+
+    #[test]
+    fn footnotes_become_epub_notes_with_back_links() {
+        let e = edition_of("en", "# T\n\nA[^n].\n\n[^n]: The note.\n");
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        assert!(page.contains("epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-1-1\" href=\"#fn-1\""), "{page}");
+        assert!(page.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\">"), "{page}");
+        assert!(page.contains("href=\"#fnref-1-1\" role=\"doc-backlink\""), "{page}");
+    }
+}

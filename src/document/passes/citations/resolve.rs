@@ -254,3 +254,37 @@ fn citation_request<'a>(
         .collect();
     CitationRequest::new(items, &bib.style, Some(locale.clone()), locales(), number)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::diag::Code;
+
+    fn edition_of(markdown: &str) -> Edition {
+        let (chapter, _) = crate::markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), markdown, "en");
+        Edition { lang: "en".into(), chapters: vec![chapter.unwrap()], ..Edition::default() }
+    }
+
+    #[test]
+    fn without_a_bibliography_a_bracketed_key_is_an_error_naming_file_and_line() {
+        let mut e = edition_of("# T\n\nAs agreed [@gcm2018].\n");
+        let diags = resolve(&mut e, None);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::Citation);
+        assert_eq!((diags[0].file.as_deref(), diags[0].line), (Some(Path::new("chapters/en/01-t.md")), Some(3)));
+    }
+
+    #[test]
+    fn without_a_bibliography_citations_stay_as_written_and_handles_are_text() {
+        let mut e = edition_of("# T\n\nAsk @someone [see @x, p. 2].\n");
+        let diags = resolve(&mut e, None);
+        assert!(diags.iter().all(|d| d.message.contains("`x`")), "{diags:?}");
+        let text = crate::document::walk::plain_text(match &e.chapters[0].blocks[0] {
+            Block::Paragraph { content, .. } => content,
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(text, "Ask @someone [see @x, p. 2].");
+    }
+}
