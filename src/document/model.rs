@@ -385,3 +385,66 @@ pub enum LinkTarget {
     /// An anchor in a chapter of the same edition: chapter slug and anchor id (empty for the start).
     Internal { chapter: String, anchor: String },
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn chapter_of(markdown: &str) -> Chapter {
+        let (chapter, diags) = crate::markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), markdown, "en");
+        assert!(!crate::diag::has_errors(&diags), "{diags:?}");
+        chapter.unwrap()
+    }
+
+    #[test]
+    fn block_span_is_where_the_block_starts() {
+        let chapter =
+            chapter_of("# T\n\nFirst paragraph\nstill first.\n\n## Section\n\n> quoted\n> more\n\n- a\n- b\n\n---\n");
+        let lines: Vec<usize> = chapter.blocks.iter().map(|b| b.span().line).collect();
+        assert_eq!(lines, [3, 6, 8, 11, 14], "{:?}", chapter.blocks);
+        assert!(chapter.blocks.iter().all(|b| b.span().column == 1), "{:?}", chapter.blocks);
+    }
+
+    #[test]
+    fn missing_label_falls_back_to_its_key() {
+        let mut edition = Edition::default();
+        edition.strings.insert("contents".into(), "Sommaire".into());
+        assert_eq!(edition.string("contents"), "Sommaire");
+        assert_eq!(edition.string("imprint"), "imprint");
+    }
+
+    #[test]
+    fn edition_direction_follows_the_primary_language() {
+        let of = |lang: &str| Edition { lang: lang.into(), ..Edition::default() }.dir();
+        assert_eq!(of("ar"), Dir::Rtl);
+        assert_eq!(of("he-IL"), Dir::Rtl);
+        assert_eq!(of("en"), Dir::Ltr);
+        assert_eq!(of("xx"), Dir::Ltr);
+    }
+
+    #[test]
+    fn turn_is_a_question_for_the_interviewer_record_or_a_listed_interviewer() {
+        let person = |id: &str, interviewer: bool| Participant {
+            id: id.into(),
+            name: id.into(),
+            detail: String::new(),
+            interviewer,
+            target: None,
+        };
+        let edition = Edition {
+            participants: vec![person("fes", true), person("neha", false)],
+            meta: Meta { interviewers: vec!["Host".into()], ..Meta::default() },
+            ..Edition::default()
+        };
+        let (p, question) = edition.turn_speaker(Some(&"fes".to_string()), "FES");
+        assert_eq!(p.map(|p| p.id.as_str()), Some("fes"));
+        assert!(question);
+        let (p, question) = edition.turn_speaker(Some(&"neha".to_string()), "Neha");
+        assert_eq!(p.map(|p| p.id.as_str()), Some("neha"));
+        assert!(!question);
+        assert_eq!(edition.turn_speaker(None, "Host"), (None, true));
+        assert_eq!(edition.turn_speaker(Some(&"nobody".to_string()), "Guest"), (None, false));
+    }
+}

@@ -254,4 +254,100 @@ mod tests {
         assert_eq!(bio_line(text, "a"), 4);
         assert_eq!(bio_line(text, "b"), 7);
     }
+
+    fn edition_of(markdown: &str) -> Edition {
+        let (chapter, diags) = markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), markdown, "en");
+        assert!(!crate::diag::has_errors(&diags), "{diags:?}");
+        let mut chapter = chapter.unwrap();
+        crate::document::passes::turns::mark_chapter(&mut chapter);
+        Edition { lang: "en".into(), chapters: vec![chapter], ..Edition::default() }
+    }
+
+    fn record(id: &str, name: &str, short: &[&str], interviewer: bool) -> people::PersonRecord {
+        people::PersonRecord {
+            id: id.into(),
+            name: name.into(),
+            short: short.iter().map(|s| s.to_string()).collect(),
+            interviewer,
+            portrait: None,
+            url: None,
+        }
+    }
+
+    /// A project folder with `chapters/en/people.yaml`, and the records of `people.yaml`.
+    fn project(edition_file: &str) -> (tempfile::TempDir, People) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("chapters/en")).unwrap();
+        std::fs::write(dir.path().join("chapters/en").join(FILE), edition_file).unwrap();
+        let records = vec![
+            (record("fes", "Friedrich-Ebert-Stiftung", &["FES"], true), 1),
+            (record("neha", "Neha Misra", &[], false), 4),
+        ];
+        (dir, People { records })
+    }
+
+    const NEHA: &str = "neha:\n  role: Director\n  organization-short: WIMN\n  bio: |\n    Neha leads the network.\n";
+
+    fn turn_people(edition: &Edition) -> Vec<Option<&str>> {
+        edition.chapters[0]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Turn { person, .. } => Some(person.as_deref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_records_speakers_are_not_checked_and_nothing_is_generated() {
+        let mut e = edition_of("# T\n\n**Anybody:** Hello.\n");
+        let diags = apply(Path::new("/nonexistent"), &People::default(), &mut e);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(turn_people(&e), [None]);
+        assert!(e.participants.is_empty());
+        assert_eq!(e.chapters.len(), 1);
+    }
+
+    #[test]
+    fn unknown_speaker_suggests_the_closest_name() {
+        let (dir, people) = project(NEHA);
+        let mut e = edition_of("# T\n\n**FES:** Why?\n\n**Neha Misr:** Because.\n");
+        let diags = apply(dir.path(), &people, &mut e);
+        let speakers: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == Code::Speaker).collect();
+        assert_eq!(speakers.len(), 1, "{diags:?}");
+        let d = speakers[0];
+        assert_eq!(d.message, "unknown speaker \"Neha Misr\"");
+        assert_eq!(d.hint.as_deref(), Some("did you mean \"Neha Misra\"?"));
+        assert_eq!((d.file.as_deref(), d.line, d.column), (Some(Path::new("chapters/en/01-t.md")), Some(5), Some(1)));
+        assert!(crate::diag::has_errors(&diags));
+        assert_eq!(turn_people(&e), [Some("fes"), None]);
+    }
+
+    #[test]
+    fn matched_turns_link_to_participants_and_bios_follow_the_body() {
+        let (dir, people) = project(NEHA);
+        let mut e = edition_of("# T\n\n**FES:** Why?\n\n**Neha  Misra:** Because.\n");
+        let diags = apply(dir.path(), &people, &mut e);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(turn_people(&e), [Some("fes"), Some("neha")]);
+
+        let shown: Vec<(&str, &str, bool)> =
+            e.participants.iter().map(|p| (p.name.as_str(), p.detail.as_str(), p.interviewer)).collect();
+        assert_eq!(shown, [("Friedrich-Ebert-Stiftung (FES)", "", true), ("Neha Misra", "Director, WIMN", false)]);
+        assert_eq!(e.participants[0].target, None);
+        assert_eq!(
+            e.participants[1].target,
+            Some(LinkTarget::Internal { chapter: PEOPLE_SLUG.into(), anchor: "person-neha".into() })
+        );
+
+        assert_eq!(e.chapters.len(), 2);
+        let bios = &e.chapters[1];
+        assert_eq!((bios.kind, bios.slug.as_str()), (ChapterKind::People, PEOPLE_SLUG));
+        let [Block::Profile { id, name, bio, .. }] = bios.blocks.as_slice() else { panic!("{:?}", bios.blocks) };
+        assert_eq!((id.as_str(), name.as_str()), ("person-neha", "Neha Misra"));
+        let Some(Block::Paragraph { content, .. }) = bio.first() else { panic!("{bio:?}") };
+        assert_eq!(crate::document::walk::plain_text(content), "Neha leads the network.");
+        assert_eq!(e.meta.keywords, ["Neha Misra"]);
+    }
 }

@@ -549,4 +549,39 @@ mod tests {
         assert!(page.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\">"), "{page}");
         assert!(page.contains("href=\"#fnref-1-1\" role=\"doc-backlink\""), "{page}");
     }
+
+    /// Parse the XHTML as XML (it has a DOCTYPE), failing the test with the text when it is not.
+    fn well_formed(page: &str) -> roxmltree::Document<'_> {
+        let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+        roxmltree::Document::parse_with_options(page, options).unwrap_or_else(|e| panic!("{e}\n{page}"))
+    }
+
+    #[test]
+    fn repeated_footnote_gets_unique_back_reference_ids_and_a_single_note() {
+        let e = edition_of("en", "# T\n\nA[^n] and B[^n].\n\n[^n]: The note.\n");
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let doc = well_formed(&page);
+        let refs: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("noteref"))
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        assert_eq!(refs, ["fnref-1-1", "fnref-1-2"], "{page}");
+        assert_eq!(page.matches("epub:type=\"footnote\"").count(), 1, "{page}");
+    }
+
+    #[test]
+    fn untranslated_chapter_declares_its_own_language_inside_an_rtl_edition() {
+        let mut e = edition_of("en", "# Title\n\nSee [the site](https://example.com/?a=1&b=2).\n");
+        e.lang = "ar".into();
+        e.chapters[0].lang = Some("en".into());
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let doc = well_formed(&page);
+        assert_eq!(doc.root_element().attribute("dir"), Some("rtl"));
+        let section = doc.descendants().find(|n| n.has_tag_name("section")).unwrap();
+        assert_eq!((section.attribute("lang"), section.attribute("dir")), (Some("en"), Some("ltr")), "{page}");
+        let link = doc.descendants().find(|n| n.has_tag_name("a")).unwrap();
+        assert_eq!(link.attribute("href"), Some("https://example.com/?a=1&b=2"), "{page}");
+        assert_eq!(link.attribute("dir"), Some("ltr"), "{page}");
+    }
 }

@@ -287,4 +287,41 @@ mod tests {
         });
         assert_eq!(text, "Ask @someone [see @x, p. 2].");
     }
+
+    #[test]
+    fn every_unknown_key_of_a_citation_is_reported_where_the_citation_starts() {
+        let mut e = edition_of("# T\n\nFirst line\nas agreed [@gcm2018; @ilo2019].\n");
+        let diags = resolve(&mut e, None);
+        let found: Vec<(&str, Option<u32>, Option<u32>)> =
+            diags.iter().map(|d| (d.message.as_str(), d.line, d.column)).collect();
+        assert_eq!(
+            found,
+            [
+                ("unknown citation key `gcm2018`", Some(4), Some(11)),
+                ("unknown citation key `ilo2019`", Some(4), Some(11))
+            ]
+        );
+        assert!(diags.iter().all(|d| d.severity == crate::diag::Severity::Error), "{diags:?}");
+        assert!(
+            diags.iter().all(|d| d.hint.as_deref() == Some("add the work to a .yaml or .bib file in bibliography/")),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn without_a_bibliography_no_citation_or_reference_list_is_left() {
+        let mut e = edition_of("# T\n\nAs agreed [@gcm2018].[^n]\n\n[^n]: Compare @someone and [-@gcm2018].\n");
+        resolve(&mut e, None);
+        assert_eq!(e.chapters.len(), 1, "no reference list without a bibliography");
+        let mut cites = 0;
+        for_each_inline_vec(&mut e.chapters[0], &mut |inlines: &mut Vec<Inline>| {
+            cites += inlines.iter().filter(|i| matches!(i, Inline::Cite { .. })).count();
+        });
+        assert_eq!(cites, 0, "{:?}", e.chapters[0]);
+        let note = crate::document::walk::plain_text(match &e.chapters[0].footnotes["n"].blocks[0] {
+            Block::Paragraph { content, .. } => content,
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(note, "Compare @someone and [-@gcm2018].");
+    }
 }
