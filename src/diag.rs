@@ -83,15 +83,6 @@ impl Code {
     }
 }
 
-/// A value and the warnings found while making it (errors travel as `Err(Vec<Diagnostic>)`).
-#[derive(Debug, Clone)]
-pub struct Warned<T> {
-    /// The value.
-    pub output: T,
-    /// What is worth saying about it.
-    pub warnings: Vec<Diagnostic>,
-}
-
 /// One problem found in the project, located in a project file where possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

@@ -396,14 +396,11 @@ fn print_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Prin
     };
     let p = &config.print;
     let mut settings = PrintSettings::default();
-    match p.profile.as_deref().map(Profile::parse) {
-        None => {}
-        Some(Some(profile)) => settings.profile = profile,
-        Some(None) => fail(
-            "profile",
-            format!("unknown profile `{}`", p.profile.as_deref().unwrap_or_default()),
-            "use `screen` or `print`",
-        ),
+    if let Some(name) = &p.profile {
+        match Profile::parse(name) {
+            Some(profile) => settings.profile = profile,
+            None => fail("profile", format!("unknown profile `{name}`"), "use `screen` or `print`"),
+        }
     }
     if let Some(page) = &p.page {
         match print_settings::parse_page(page) {
@@ -434,8 +431,8 @@ fn cover_from(root: &Path, config: &Config, text: &str, errors: &mut Vec<Diagnos
     let line = line_of(text, &["cover"]).unwrap_or(1);
     let rel = PathBuf::from(cover.trim_start_matches("./"));
     let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let inside = fs::canonicalize(root.join(&rel)).ok().filter(|p| p.starts_with(root) && p.is_file());
-    if inside.is_none() || rel.is_absolute() || !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+    let inside = files::check_inside(root, &root.join(&rel)).is_ok_and(|real| real.is_file());
+    if !inside || rel.is_absolute() || !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
         errors.push(
             Diagnostic::error(format!("cover image `{cover}` is not a PNG, JPEG or SVG file in the project"))
                 .in_file(CONFIG_FILE)
