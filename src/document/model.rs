@@ -44,6 +44,8 @@ pub struct Participant {
     pub name: String,
     /// Role and organization.
     pub detail: String,
+    /// What the person did for the report.
+    pub role: Role,
     /// Whether the person asks the questions.
     pub interviewer: bool,
     /// Where the name links to (the bio), if anywhere.
@@ -61,6 +63,22 @@ impl Edition {
         crate::lang::dir(&self.lang)
     }
 
+    /// Return the title of the list of people in the opening: participants of an interview,
+    /// contributors of any other report.
+    pub fn people_list_title(&self) -> &str {
+        self.string(if self.meta.kind == Kind::Interview { "participants" } else { "contributors" })
+    }
+
+    /// Return the role a person is labelled with in the opening list, if any: the interviewer of an
+    /// interview (the others are its participants), everyone's role in any other report.
+    pub fn role_label(&self, participant: &Participant) -> Option<&str> {
+        match self.meta.kind {
+            Kind::Interview if participant.role == Role::Interviewer => Some(self.string("role-interviewer")),
+            Kind::Interview => None,
+            Kind::Report => Some(self.string(participant.role.label_key())),
+        }
+    }
+
     /// Find the participant a turn was matched to, and whether the turn is a question (the
     /// interviewer's, or a speaker listed under `interviewers` when there are no people records).
     pub fn turn_speaker(&self, person: Option<&String>, speaker: &str) -> (Option<&Participant>, bool) {
@@ -68,6 +86,95 @@ impl Edition {
         let question =
             participant.is_some_and(|p| p.interviewer) || self.meta.interviewers.iter().any(|i| i == speaker);
         (participant, question)
+    }
+}
+
+/// What kind of content a report is: only an interview has speaker turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Any report: bold text followed by a colon stays bold text.
+    #[default]
+    Report,
+    /// An interview: paragraphs opening with `**Name:**` are speaker turns.
+    Interview,
+}
+
+impl Kind {
+    /// Name the kind as report.yaml and the templates spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Interview => "interview",
+        }
+    }
+}
+
+/// What a person did for the report, with its MARC relator code for the EPUB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Wrote the report.
+    Author,
+    /// Edited it.
+    Editor,
+    /// Asked the questions of an interview.
+    Interviewer,
+    /// Answered them.
+    Interviewee,
+    /// Translated it.
+    Translator,
+    /// Contributed otherwise.
+    Contributor,
+}
+
+impl Role {
+    /// Every role, in the order generated sections list them.
+    pub const ALL: [Role; 6] =
+        [Role::Author, Role::Editor, Role::Interviewer, Role::Interviewee, Role::Translator, Role::Contributor];
+
+    /// Name the role as people.yaml spells it (`author`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Author => "author",
+            Role::Editor => "editor",
+            Role::Interviewer => "interviewer",
+            Role::Interviewee => "interviewee",
+            Role::Translator => "translator",
+            Role::Contributor => "contributor",
+        }
+    }
+
+    /// Return the MARC relator code of the role (`aut`, `edt`, `ivr`, `ive`, `trl`, `ctb`).
+    pub fn marc(self) -> &'static str {
+        match self {
+            Role::Author => "aut",
+            Role::Editor => "edt",
+            Role::Interviewer => "ivr",
+            Role::Interviewee => "ive",
+            Role::Translator => "trl",
+            Role::Contributor => "ctb",
+        }
+    }
+
+    /// Return the key of the role's label (`role-author`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Author => "role-author",
+            Role::Editor => "role-editor",
+            Role::Interviewer => "role-interviewer",
+            Role::Interviewee => "role-interviewee",
+            Role::Translator => "role-translator",
+            Role::Contributor => "role-contributor",
+        }
+    }
+
+    /// Find a role by its people.yaml name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == name)
+    }
+
+    /// Whether people of this role are expected to speak in an interview.
+    pub fn speaks(self) -> bool {
+        matches!(self, Role::Interviewer | Role::Interviewee)
     }
 }
 
@@ -87,7 +194,20 @@ pub const STRING_KEYS: &[(&str, &str)] = &[
     ("contents", "Contents"),
     ("about-interviewees", "About the interviewees"),
     ("participants", "Participants"),
+    ("contributors", "Contributors"),
     ("interviewer", "Interviewer"),
+    ("role-author", "Author"),
+    ("role-editor", "Editor"),
+    ("role-interviewer", "Interviewer"),
+    ("role-interviewee", "Interviewee"),
+    ("role-translator", "Translator"),
+    ("role-contributor", "Contributor"),
+    ("about-authors", "About the authors"),
+    ("about-editors", "About the editors"),
+    ("about-interviewers", "About the interviewers"),
+    ("about-translators", "About the translators"),
+    ("about-contributors", "About the contributors"),
+    ("about-people", "About the contributors"),
     ("bibliography", "References"),
     ("imprint", "Imprint"),
     ("published-by", "Published by"),
@@ -117,6 +237,8 @@ pub struct Meta {
     pub keywords: Vec<String>,
     /// The publisher, for the colophon.
     pub publisher: Publisher,
+    /// What kind of content the report is.
+    pub kind: Kind,
     /// Speaker names whose turns are questions.
     pub interviewers: Vec<String>,
     /// Font families per role, most preferred first.
@@ -430,6 +552,7 @@ mod tests {
             id: id.into(),
             name: id.into(),
             detail: String::new(),
+            role: if interviewer { Role::Interviewer } else { Role::Interviewee },
             interviewer,
             target: None,
         };

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::outcome::Timings;
 use crate::diag::{Diagnostic, has_errors};
-use crate::document::model::{Chapter, Edition};
+use crate::document::model::{Chapter, Edition, Kind};
 use crate::document::passes::citations::Bibliography;
 use crate::document::passes::{assemble, citations, links, people, turns};
 use crate::formats::fonts;
@@ -35,7 +35,7 @@ pub fn load_edition(
 ) -> (Option<Edition>, Vec<Diagnostic>) {
     let start = Instant::now();
     let parsed: Vec<(Option<Chapter>, Vec<Diagnostic>, Option<String>)> =
-        ed.chapters.par_iter().map(|file| read_chapter(&plan.root, file, &ed.lang)).collect();
+        ed.chapters.par_iter().map(|file| read_chapter(plan, file, &ed.lang)).collect();
     let mut diags = ed.problems.clone();
     let mut chapters = Vec::new();
     // Every character must be printable: check the chapters and the edition's own data files.
@@ -73,13 +73,17 @@ pub fn load_edition(
 }
 
 /// Read and parse one chapter file; also return its text for the glyph check.
-fn read_chapter(root: &Path, file: &ChapterFile, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>, Option<String>) {
+fn read_chapter(plan: &Plan, file: &ChapterFile, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>, Option<String>) {
+    let root = plan.root.as_path();
     let (text, mut diags) = files::read_chapter(root, &file.path);
     let Some(text) = text else { return (None, diags, None) };
     let chapter_lang = file.fallback.as_deref().unwrap_or(lang);
     let (chapter, parsed) = markdown::parse(root, &file.path, &text, chapter_lang);
     let chapter = chapter.map(|mut c| {
-        turns::mark_chapter(&mut c);
+        // Speaker turns exist only where the project declares an interview.
+        if plan.meta.kind == Kind::Interview {
+            turns::mark_chapter(&mut c);
+        }
         if let Some(source_lang) = &file.fallback {
             c.lang = Some(source_lang.clone());
         }

@@ -56,7 +56,7 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
             return outcome;
         }
     };
-    let people = match people::load(&plan.root) {
+    let people = match people::load(&plan.root, plan.meta.kind) {
         Ok(people) => people,
         Err(d) => {
             outcome.diagnostics.push(d);

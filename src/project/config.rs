@@ -34,7 +34,10 @@ pub struct Config {
     pub keywords: Vec<String>,
     /// The publisher, for the colophon and metadata.
     pub publisher: PublisherConfig,
-    /// Speaker names whose turns are questions.
+    /// What the report is: `report` (default) or `interview` (then `**Name:** text` is a turn).
+    #[serde(default)]
+    pub kind: KindConfig,
+    /// Speaker names whose turns are questions (interviews only).
     #[serde(default)]
     pub interviewers: Vec<String>,
     /// Font families to use, first available wins; typst's embedded fonts are the last resort.
@@ -49,6 +52,17 @@ pub struct Config {
     /// A cover image in the project (PNG, JPEG or SVG) instead of the generated cover.
     #[serde(default)]
     pub cover: Option<String>,
+}
+
+/// The `kind:` of `report.yaml`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindConfig {
+    /// Any report.
+    #[default]
+    Report,
+    /// An interview.
+    Interview,
 }
 
 /// The print block of `report.yaml`.

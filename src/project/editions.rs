@@ -20,19 +20,46 @@ pub(super) fn plan_edition(
     source_lang: &str,
     allow_incomplete: bool,
 ) -> Result<EditionPlan, Diagnostic> {
-    let own = list_chapters(root, lang)?;
-    let edition = load_edition_config(root, lang)?;
+    let (own, mut problems) = list_chapters(root, lang)?;
+    let (edition, has_file) = load_edition_config(root, lang)?;
+    let rel_config = Path::new("chapters").join(lang).join("edition.yaml");
+    if own.is_empty() && edition.translation.is_none() {
+        let rel_dir = Path::new("chapters").join(lang);
+        return Err(Diagnostic::error(format!("edition `{lang}` has no chapters"))
+            .in_file(&rel_dir)
+            .with_hint("chapter files are named like 01-introduction.md; a translation says so in edition.yaml"));
+    }
+    if !has_file && lang != source_lang {
+        problems.push(
+            Diagnostic::warning(format!(
+                "edition `{lang}` has no edition.yaml: it is built as an original, not as a translation of `{source_lang}`"
+            ))
+            .in_file(&rel_config)
+            .with_hint(format!(
+                "add {} with `translation: {{of: {source_lang}, status: draft}}` so its chapters are checked against the source",
+                rel_config.display()
+            ))
+            .code(Code::Translation),
+        );
+    }
     let mut strings: BTreeMap<String, String> =
         STRING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     strings.extend(edition.strings);
     let translation = edition.translation.map(|t| Translation { of: t.of, status: t.status, translator: t.translator });
     let mut chapters: Vec<ChapterFile> = own.iter().map(|p| ChapterFile { path: p.clone(), fallback: None }).collect();
     let mut status = Vec::new();
-    let mut problems = Vec::new();
     if let Some(t) = &translation
         && lang != source_lang
     {
-        let source = list_chapters(root, &t.of)?;
+        let (source, _) = list_chapters(root, &t.of)?;
+        if source.is_empty() {
+            return Err(Diagnostic::error(format!(
+                "edition `{lang}` is a translation of `{}`, which has no chapters",
+                t.of
+            ))
+            .in_file(&rel_config)
+            .with_hint(format!("write the chapters of chapters/{}/ first, or fix `translation.of`", t.of)));
+        }
         status = status::compare(root, &source, &own);
         let draft = t.status == "draft";
         chapters.clear();
@@ -106,10 +133,11 @@ pub(super) fn plan_edition(
     })
 }
 
-/// Read `chapters/<lang>/edition.yaml` if present; unknown label keys are errors naming the line.
-fn load_edition_config(root: &Path, lang: &str) -> Result<EditionConfig, Diagnostic> {
+/// Read `chapters/<lang>/edition.yaml` if present (and say whether it is); unknown label keys are
+/// errors naming the line.
+fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, bool), Diagnostic> {
     let rel = Path::new("chapters").join(lang).join("edition.yaml");
-    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok(EditionConfig::default()) };
+    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok((EditionConfig::default(), false)) };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("edition.yaml is not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
             .in_file(&rel)
@@ -135,11 +163,12 @@ fn load_edition_config(root: &Path, lang: &str) -> Result<EditionConfig, Diagnos
             .at(line, 5)
             .with_hint("use `complete` or `draft`"));
     }
-    Ok(config)
+    Ok((config, true))
 }
 
-/// List `chapters/<lang>/NN-*.md` in order of their numeric prefix; other files are not chapters.
-pub(super) fn list_chapters(root: &Path, lang: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+/// List `chapters/<lang>/NN-*.md` in order of their numeric prefix, with a warning for every other
+/// Markdown file (one with an upper-case name, such as `NOTES.md`, is a note, not a chapter).
+pub(super) fn list_chapters(root: &Path, lang: &str) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     let rel_dir = Path::new("chapters").join(lang);
     let entries = fs::read_dir(root.join(&rel_dir)).map_err(|e| {
         Diagnostic::error(format!("cannot read the chapters of edition `{lang}`: {e}"))
@@ -147,10 +176,16 @@ pub(super) fn list_chapters(root: &Path, lang: &str) -> Result<Vec<PathBuf>, Dia
             .with_hint(format!("create {}/ with Markdown files named like 01-introduction.md", rel_dir.display()))
     })?;
     let mut by_number: BTreeMap<u32, PathBuf> = BTreeMap::new();
+    let mut skipped = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| Diagnostic::error(format!("cannot list {}: {e}", rel_dir.display())))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(number) = chapter_number(&name) else { continue };
+        let Some(number) = chapter_number(&name) else {
+            if is_markdown(&name) && !is_note(&name) {
+                skipped.push(name);
+            }
+            continue;
+        };
         let rel = rel_dir.join(&name);
         if let Some(previous) = by_number.insert(number, rel.clone()) {
             return Err(Diagnostic::error(format!(
@@ -162,12 +197,32 @@ pub(super) fn list_chapters(root: &Path, lang: &str) -> Result<Vec<PathBuf>, Dia
             .with_hint("give every chapter file its own number prefix"));
         }
     }
-    if by_number.is_empty() {
-        return Err(Diagnostic::error(format!("edition `{lang}` has no chapters"))
-            .in_file(&rel_dir)
-            .with_hint("chapter files are named like 01-introduction.md"));
-    }
-    Ok(by_number.into_values().collect())
+    skipped.sort();
+    let warnings = skipped
+        .into_iter()
+        .map(|name| {
+            Diagnostic::warning(format!("`{name}` is not a chapter: its name does not start with a number and `-`"))
+                .in_file(rel_dir.join(&name))
+                .with_hint(format!(
+                    "rename it like {:02}-{name} to make it a chapter, or give a note that is not one an upper-case name (NOTES.md)",
+                    by_number.len() + 1
+                ))
+                .code(Code::Markdown)
+        })
+        .collect();
+    Ok((by_number.into_values().collect(), warnings))
+}
+
+/// Whether a file name is a Markdown file's.
+fn is_markdown(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Whether a Markdown file is a note beside the chapters (`CORRECTIONS.md`, `README.md`).
+fn is_note(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.chars().any(|c| c.is_ascii_uppercase()) && !stem.chars().any(|c| c.is_lowercase())
 }
 
 /// The order number of a chapter file name like `03-pandemic.md`, or `None` if it is not a chapter.

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg, PrintArgs, ProfileArg};
 use crate::diag::{Code, Diagnostic};
-use crate::document::model::{FontStacks, Meta, Publisher, Translation};
-use crate::project::config::{Config, line_of};
+use crate::document::model::{FontStacks, Kind, Meta, Publisher, Translation};
+use crate::project::config::{Config, KindConfig, line_of};
 use crate::project::date::Date;
 use crate::project::print::{self as print_settings, PrintSettings, Profile, Standard};
 use crate::project::status::ChapterStatus;
@@ -337,6 +337,13 @@ fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta 
             ));
         }
     }
+    if config.kind != KindConfig::Interview && !config.interviewers.is_empty() {
+        errors.push(fail(
+            "interviewers",
+            "`interviewers` is set but the report is not an interview".into(),
+            "add `kind: interview` to report.yaml, or remove `interviewers`".into(),
+        ));
+    }
     if config.slug.is_empty() || !config.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         errors.push(fail(
@@ -371,6 +378,10 @@ fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta 
             office: config.publisher.office.clone(),
             address: config.publisher.address.clone(),
             contact: config.publisher.contact.clone(),
+        },
+        kind: match config.kind {
+            KindConfig::Report => Kind::Report,
+            KindConfig::Interview => Kind::Interview,
         },
         interviewers: config.interviewers.clone(),
         fonts: FontStacks {

@@ -1,5 +1,5 @@
-//! The people records: `people.yaml` at the project root (id, name, short forms, portrait,
-//! interviewer flag, kept once) and, per edition, `chapters/<lang>/people.yaml` (what a translator
+//! The people records: `people.yaml` at the project root (id, name, role, short forms, portrait,
+//! kept once) and, per edition, `chapters/<lang>/people.yaml` (what a translator
 //! translates: role, organization, bio in Markdown, localized name). Reads and checks the files;
 //! applying them to an edition is `document::passes::people`.
 
@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::Diagnostic;
+use crate::document::model::{Kind, Role};
 use crate::project::config;
 
 /// The file of shared person records at the project root.
@@ -26,7 +27,11 @@ pub struct PersonRecord {
     /// Short forms a turn may use instead of the name (`FES`).
     #[serde(default)]
     pub short: Vec<String>,
-    /// Whether the person asks the questions.
+    /// What the person did: author, editor, interviewer, interviewee, translator or contributor
+    /// (default: interviewee in an interview, author otherwise).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Whether the person asks the questions (the same as `role: interviewer`).
     #[serde(default)]
     pub interviewer: bool,
     /// A portrait image, relative to the project root.
@@ -64,15 +69,27 @@ pub struct EditionPerson {
     pub portrait_alt: Option<String>,
 }
 
+/// One checked record: the record, the line it starts on, and its role.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The record as written.
+    pub record: PersonRecord,
+    /// The line of `people.yaml` it starts on.
+    pub line: usize,
+    /// What the person did (the record's `role`, or the default of the report's kind).
+    pub role: Role,
+}
+
 /// The shared records, in their configured order (the order of `people.yaml`).
 #[derive(Debug, Clone, Default)]
 pub struct People {
-    /// Each record with the line it starts on.
-    pub records: Vec<(PersonRecord, usize)>,
+    /// Each checked record.
+    pub records: Vec<Person>,
 }
 
-/// Load `people.yaml`; an absent file means an interview without people records.
-pub fn load(root: &Path) -> Result<People, Diagnostic> {
+/// Load `people.yaml`; an absent file means a report without people records. A record without a
+/// role is an interviewee in an interview and an author otherwise.
+pub fn load(root: &Path, kind: Kind) -> Result<People, Diagnostic> {
     let Ok(bytes) = fs::read(root.join(FILE)) else { return Ok(People::default()) };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to())).in_file(FILE)
@@ -99,7 +116,35 @@ pub fn load(root: &Path) -> Result<People, Diagnostic> {
         if !seen.insert(&record.id) {
             return Err(fail(format!("duplicate person id `{}`", record.id), "give every person their own id"));
         }
-        out.push((record.clone(), line));
+        let role = match (&record.role, record.interviewer) {
+            (None, true) => Role::Interviewer,
+            (None, false) if kind == Kind::Interview => Role::Interviewee,
+            (None, false) => Role::Author,
+            (Some(name), interviewer) => match Role::parse(name) {
+                Some(role) if !interviewer || role == Role::Interviewer => role,
+                Some(_) => {
+                    return Err(fail(
+                        format!("person `{}` has `interviewer: true` and `role: {name}`", record.id),
+                        "keep one of them: `role: interviewer` says the same as `interviewer: true`",
+                    ));
+                }
+                None => {
+                    let names: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
+                    let hint = match crate::diag::closest(name, names.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("use one of: {}", names.join(", ")),
+                    };
+                    return Err(fail(format!("unknown role `{name}` of person `{}`", record.id), &hint));
+                }
+            },
+        };
+        if kind != Kind::Interview && role.speaks() {
+            return Err(fail(
+                format!("person `{}` is an {} but the report is not an interview", record.id, role.key()),
+                "add `kind: interview` to report.yaml, or give the person another role (author, editor, contributor)",
+            ));
+        }
+        out.push(Person { record: record.clone(), line, role });
     }
     Ok(People { records: out })
 }

@@ -10,6 +10,7 @@ mod editions;
 mod epub;
 mod fuzz;
 mod hostile;
+mod kinds;
 mod layers;
 mod pdf;
 mod people;

@@ -9,7 +9,7 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Code, Diagnostic, closest};
-use crate::document::model::{Block, Chapter, ChapterKind, Edition, Inline, LinkTarget, Participant, Span};
+use crate::document::model::{Block, Chapter, ChapterKind, Edition, Inline, Kind, LinkTarget, Participant, Role, Span};
 use crate::markdown;
 use crate::project::files;
 use crate::project::people::{self, EditionPerson, FILE, People};
@@ -37,9 +37,9 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
         Err(d) => return vec![d],
     };
     for id in local.keys() {
-        if !people.records.iter().any(|(r, _)| &r.id == id) {
+        if !people.records.iter().any(|p| &p.record.id == id) {
             let line = local_text.lines().position(|l| l == format!("{id}:")).map_or(1, |i| i + 1);
-            let ids: Vec<&str> = people.records.iter().map(|(r, _)| r.id.as_str()).collect();
+            let ids: Vec<&str> = people.records.iter().map(|p| p.record.id.as_str()).collect();
             let hint = match closest(id, ids.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("people in {FILE}: {}", ids.join(", ")),
@@ -51,17 +51,21 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
 
     // Build the edition's people: shared record plus translated fields.
     let mut persons = Vec::new();
-    for (record, _) in &people.records {
+    let interview = edition.meta.kind == Kind::Interview;
+    for person in &people.records {
+        let record = &person.record;
         let l = local.get(&record.id).cloned().unwrap_or_default();
         let name = l.name.clone().unwrap_or_else(|| record.name.clone());
         let mut bio = Vec::new();
         if let Some(text) = &l.bio {
             let line = bio_line(&local_text, &record.id);
             let (mut blocks, d) = markdown::parse_fragment(root, &rel, text, &edition.lang, line);
-            super::turns::mark(&mut blocks);
+            if interview {
+                super::turns::mark(&mut blocks);
+            }
             diags.extend(d);
             bio = blocks;
-        } else if !record.interviewer {
+        } else if person.role != Role::Interviewer {
             let line = local_text.lines().position(|l| l == format!("{}:", record.id)).map_or(1, |i| i + 1);
             diags.push(
                 Diagnostic::error(format!("{} has no bio in this edition", record.name))
@@ -72,7 +76,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
         }
         let mut names: Vec<String> = vec![norm(&name), norm(&record.name)];
         names.extend(record.short.iter().chain(&l.short).map(|s| norm(s)));
-        persons.push((record, l, name, names, bio));
+        persons.push((person, l, name, names, bio));
     }
 
     // Check every turn's speaker and link it to the person.
@@ -84,8 +88,8 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
             let wanted = norm(speaker);
             match persons.iter().find(|p| p.3.contains(&wanted)) {
                 Some(p) => {
-                    *person = Some(p.0.id.clone());
-                    spoke.insert(p.0.id.clone());
+                    *person = Some(p.0.record.id.clone());
+                    spoke.insert(p.0.record.id.clone());
                 }
                 None => {
                     let hint = match closest(&wanted, all_names.iter().map(String::as_str)) {
@@ -103,12 +107,13 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
             }
         }
     }
-    for (record, line) in &people.records {
-        if !spoke.contains(&record.id) {
+    // Only the people of an interview are expected to speak; authors and editors write.
+    for person in people.records.iter().filter(|p| interview && p.role.speaks()) {
+        if !spoke.contains(&person.record.id) {
             diags.push(
-                Diagnostic::warning(format!("{} never speaks in the `{}` edition", record.name, edition.lang))
+                Diagnostic::warning(format!("{} never speaks in the `{}` edition", person.record.name, edition.lang))
                     .in_file(FILE)
-                    .at(*line, 1)
+                    .at(person.line, 1)
                     .with_hint("remove the record, or check the speaker names of the turns"),
             );
         }
@@ -116,15 +121,18 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
 
     // Participants (the opening) and the generated chapter of bios.
     let mut blocks = Vec::new();
-    for (record, l, name, _, bio) in &persons {
+    let mut profiled = Vec::new();
+    for (person, l, name, _, bio) in &persons {
+        let record = &person.record;
+        let interviewer = person.role == Role::Interviewer;
         let detail = detail(l);
-        let target = if record.interviewer {
+        let target = if interviewer {
             None
         } else {
             Some(LinkTarget::Internal { chapter: PEOPLE_SLUG.into(), anchor: person_anchor(&record.id) })
         };
         // The interviewer is named with its short form; its role is the list's own label.
-        let (shown, shown_detail) = match (record.interviewer, l.organization_short.as_ref().or(record.short.first())) {
+        let (shown, shown_detail) = match (interviewer, l.organization_short.as_ref().or(record.short.first())) {
             (true, Some(short)) if short != name => (format!("{name} ({short})"), String::new()),
             (true, _) => (name.clone(), String::new()),
             (false, _) => (name.clone(), detail.clone()),
@@ -133,12 +141,14 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
             id: record.id.clone(),
             name: shown,
             detail: shown_detail,
-            interviewer: record.interviewer,
+            role: person.role,
+            interviewer,
             target,
         });
-        if record.interviewer {
+        if interviewer {
             continue;
         }
+        profiled.push(person.role);
         let portrait = record.portrait.as_ref().map(|p| {
             let alt = l.portrait_alt.clone().unwrap_or_else(|| name.clone());
             (p.trim_start_matches('/').to_string(), alt)
@@ -171,18 +181,27 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
                 slug: PEOPLE_SLUG.into(),
                 kind: ChapterKind::People,
                 lang: None,
-                title: vec![Inline::Text(edition.string("about-interviewees").to_string())],
+                title: vec![Inline::Text(edition.string(&bios_title(&profiled)).to_string())],
                 blocks,
                 footnotes: BTreeMap::new(),
             },
         );
     }
-    for (record, _, name, _, _) in &persons {
-        if !edition.meta.keywords.contains(name) && !record.interviewer {
+    for (person, _, name, _, _) in &persons {
+        if !edition.meta.keywords.contains(name) && person.role != Role::Interviewer {
             edition.meta.keywords.push(name.clone());
         }
     }
     diags
+}
+
+/// The label key of the generated bios chapter's title: the role's own (`about-authors`) when every
+/// profiled person shares it, else `about-people`.
+fn bios_title(roles: &[Role]) -> String {
+    match roles.first() {
+        Some(first) if roles.iter().all(|r| r == first) => format!("about-{}s", first.key()),
+        _ => "about-people".to_string(),
+    }
 }
 
 /// The anchor id of a person's bio.
@@ -260,7 +279,8 @@ mod tests {
         assert!(!crate::diag::has_errors(&diags), "{diags:?}");
         let mut chapter = chapter.unwrap();
         crate::document::passes::turns::mark_chapter(&mut chapter);
-        Edition { lang: "en".into(), chapters: vec![chapter], ..Edition::default() }
+        let meta = crate::document::model::Meta { kind: Kind::Interview, ..Default::default() };
+        Edition { lang: "en".into(), meta, chapters: vec![chapter], ..Edition::default() }
     }
 
     fn record(id: &str, name: &str, short: &[&str], interviewer: bool) -> people::PersonRecord {
@@ -268,6 +288,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             short: short.iter().map(|s| s.to_string()).collect(),
+            role: None,
             interviewer,
             portrait: None,
             url: None,
@@ -280,8 +301,12 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("chapters/en")).unwrap();
         std::fs::write(dir.path().join("chapters/en").join(FILE), edition_file).unwrap();
         let records = vec![
-            (record("fes", "Friedrich-Ebert-Stiftung", &["FES"], true), 1),
-            (record("neha", "Neha Misra", &[], false), 4),
+            people::Person {
+                record: record("fes", "Friedrich-Ebert-Stiftung", &["FES"], true),
+                line: 1,
+                role: Role::Interviewer,
+            },
+            people::Person { record: record("neha", "Neha Misra", &[], false), line: 4, role: Role::Interviewee },
         ];
         (dir, People { records })
     }

@@ -13,7 +13,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
-use crate::document::model::{Edition, Family, Inline, Span};
+use crate::document::model::{Edition, Family, Inline, Role, Span};
 use crate::document::walk::{visit_inlines, visit_inlines_of_blocks};
 use crate::formats::epub::xhtml::{self, CSS, CSS_HREF, ImageMap, NavEntry};
 use crate::formats::escape::{url, xml};
@@ -325,12 +325,19 @@ fn package_document(
         let _ = writeln!(o, "<dc:title id=\"subtitle\">{}</dc:title>", xml(sub));
         let _ = writeln!(o, "<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>");
     }
-    let _ = writeln!(o, "<dc:creator id=\"creator\">{}</dc:creator>", xml(&m.publisher.name));
+    // The authors are the creators; a report without authors is the publisher's own.
+    let authors = edition.participants.iter().any(|p| p.role == Role::Author);
+    if !authors {
+        let _ = writeln!(o, "<dc:creator id=\"creator\">{}</dc:creator>", xml(&m.publisher.name));
+    }
     let _ = writeln!(o, "<dc:publisher>{}</dc:publisher>", xml(&m.publisher.name));
     for p in &edition.participants {
-        let id = format!("contributor-{}", p.id);
-        let _ = writeln!(o, "<dc:contributor id=\"{id}\">{}</dc:contributor>", xml(&p.name));
-        let role = if p.interviewer { "ivr" } else { "ive" };
+        let (element, id) = match p.role {
+            Role::Author => ("creator", format!("creator-{}", p.id)),
+            _ => ("contributor", format!("contributor-{}", p.id)),
+        };
+        let _ = writeln!(o, "<dc:{element} id=\"{id}\">{}</dc:{element}>", xml(&p.name));
+        let role = p.role.marc();
         let _ = writeln!(o, "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{role}</meta>");
     }
     let _ = writeln!(o, "<dc:language>{lang}</dc:language>");

@@ -96,10 +96,10 @@ pub fn title_page(edition: &Edition) -> String {
         let _ = writeln!(
             body,
             "<section class=\"participants\" aria-labelledby=\"{PARTICIPANTS_ID}\">\n<h2 id=\"{PARTICIPANTS_ID}\">{}</h2>\n<ul>",
-            xml(edition.string("participants"))
+            xml(edition.people_list_title())
         );
         for p in &edition.participants {
-            let role = if p.interviewer { format!("{}: ", xml(edition.string("interviewer"))) } else { String::new() };
+            let role = edition.role_label(p).map(|r| format!("{}: ", xml(r))).unwrap_or_default();
             let name = match &p.target {
                 Some(crate::document::model::LinkTarget::Internal { chapter, anchor }) => format!(
                     "<a href=\"{}#{}\"><strong>{}</strong></a>",

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::document::model::{Align, Block, Chapter, Edition, Family, Inline, LinkTarget, Span};
+use crate::document::model::{Align, Block, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
@@ -84,14 +84,19 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
         print.width_mm, print.height_mm, print.bleed_mm, print.slug_mm
     );
     let _ = writeln!(t, "  cover-image: {},", cover.map_or("none".to_string(), |c| string(&format!("/{c}"))));
+    let _ = writeln!(t, "  participants-title: {},", string(edition.people_list_title()));
+    let authors: Vec<String> =
+        edition.participants.iter().filter(|p| p.role == Role::Author).map(|p| p.name.clone()).collect();
+    let _ = writeln!(t, "  authors: {},", list(&authors));
     t.push_str("  participants: (\n");
     for p in &edition.participants {
         let target = p.target.as_ref().map_or("none".into(), |t| string(&target_label(t)));
         let _ = writeln!(
             t,
-            "    (name: {}, detail: {}, interviewer: {}, target: {target}),",
+            "    (name: {}, detail: {}, role: {}, interviewer: {}, target: {target}),",
             string(&p.name),
             string(&p.detail),
+            edition.role_label(p).map_or("none".into(), string),
             p.interviewer
         );
     }
