@@ -4,4 +4,5 @@
 
 pub mod model;
 pub mod passes;
+pub mod roles;
 pub mod walk;

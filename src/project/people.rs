@@ -52,9 +52,9 @@ pub struct EditionPerson {
     /// Short forms in this edition.
     #[serde(default)]
     pub short: Vec<String>,
-    /// Role or position.
-    #[serde(default)]
-    pub role: Option<String>,
+    /// The person's position (`Director of Policy`); `role` is its older name, kept for old files.
+    #[serde(default, alias = "role")]
+    pub position: Option<String>,
     /// Organization name.
     #[serde(default)]
     pub organization: Option<String>,

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cli", 0),
     ("document::model", 0),
     ("document::walk", 0),
+    ("document::roles", 0),
     ("project", 1),
     ("markdown", 2),
     ("document", 3),

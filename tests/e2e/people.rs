@@ -143,7 +143,7 @@ fn speaker_names_match_in_any_unicode_normalization() {
 #[test]
 fn malformed_people_data_names_file_and_line() {
     let cases = [
-        ("- id: fes\n  name: FES\n- id: x\n  role: y\n", "unknown field `role`", "people.yaml:4:"),
+        ("- id: fes\n  name: FES\n- id: x\n  rank: y\n", "unknown field `rank`", "people.yaml:4:"),
         ("- id: fes\n- id: x\n  name: X\n", "missing field `name`", "people.yaml:1:"),
         ("- id: fes\n  name: FES\n- id: fes\n  name: Again\n", "duplicate person id `fes`", "people.yaml:3:1"),
     ];
@@ -159,7 +159,7 @@ fn malformed_people_data_names_file_and_line() {
     let p = Project::report();
     let path = p.path().join("chapters/en/people.yaml");
     let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, text.replacen("  role: Director of Policy", "  rôle: Director of Policy", 1)).unwrap();
+    fs::write(&path, text.replacen("  position: Director of Policy", "  rôle: Director of Policy", 1)).unwrap();
     let run = p.run(&["build"]);
     run.expect_code(1);
     assert!(
@@ -175,7 +175,10 @@ fn a_record_that_never_speaks_is_a_warning() {
     let people = fs::read_to_string(p.path().join("people.yaml")).unwrap();
     p.write("people.yaml", format!("{people}- id: silent\n  name: Silent Person\n"));
     let local = fs::read_to_string(p.path().join("chapters/en/people.yaml")).unwrap();
-    p.write("chapters/en/people.yaml", format!("{local}silent:\n  role: Observer\n  bio: |\n    Never says a word.\n"));
+    p.write(
+        "chapters/en/people.yaml",
+        format!("{local}silent:\n  position: Observer\n  bio: |\n    Never says a word.\n"),
+    );
     let run = p.run(&["build", "--format", "epub", "--lang", "en"]);
     run.expect_code(0);
     assert!(

@@ -217,7 +217,7 @@ fn detail(p: &EditionPerson) -> String {
         (None, Some(s)) => Some(s.clone()),
         (None, None) => None,
     };
-    [p.role.clone(), org].into_iter().flatten().collect::<Vec<_>>().join(", ")
+    [p.position.clone(), org].into_iter().flatten().collect::<Vec<_>>().join(", ")
 }
 
 /// The line where a person's bio text starts in the edition file (the line after `bio: |`).
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn detail_joins_role_and_organization() {
         let p = EditionPerson {
-            role: Some("Co-convener".into()),
+            position: Some("Co-convener".into()),
             organization: Some("Women in Migration Network".into()),
             organization_short: Some("WIMN".into()),
             ..EditionPerson::default()
@@ -311,7 +311,8 @@ mod tests {
         (dir, People { records })
     }
 
-    const NEHA: &str = "neha:\n  role: Director\n  organization-short: WIMN\n  bio: |\n    Neha leads the network.\n";
+    const NEHA: &str =
+        "neha:\n  position: Director\n  organization-short: WIMN\n  bio: |\n    Neha leads the network.\n";
 
     fn turn_people(edition: &Edition) -> Vec<Option<&str>> {
         edition.chapters[0]
