@@ -16,6 +16,7 @@ pub fn run(args: &TypstArgs) -> u8 {
         timestamp: (2022, 1, 1, 0, 0, 0),
         standards: Vec::new(),
         bleed_mm: 0.0,
+        templates: Vec::new(),
     };
     let (output, diags) = export::compile_file(&shared, &settings, &args.main);
     report::diagnostics(&diags, MessageFormat::Human);

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use crate::diag::Diagnostic;
 use crate::document::model::{Edition, Inline};
 use crate::document::walk::visit_inlines_of_blocks;
-use crate::formats::pdf::typst::{TEMPLATE, TEMPLATE_PATH, TypstFile};
+use crate::formats::pdf::typst::{TypstFile, template_sources};
 use crate::project::{Plan, files};
 
 /// Write `bytes` to `path` atomically (temp file in the same folder, then rename).
@@ -48,7 +48,8 @@ pub fn emit_typst(plan: &Plan, edition: &Edition, files: &[TypstFile]) -> Result
     let fail = |e: anyhow::Error| Diagnostic::error(format!("{e:#}")).in_file(&dir);
     let mut outputs: Vec<(String, Vec<u8>)> =
         files.iter().map(|f| (f.path.clone(), f.text.clone().into_bytes())).collect();
-    outputs.push((TEMPLATE_PATH.to_string(), TEMPLATE.as_bytes().to_vec()));
+    // The templates actually used: the built-in one and, with a theme, the theme's.
+    outputs.extend(template_sources(&plan.theme).into_iter().map(|(path, text)| (path, text.into_bytes())));
     // The main file also at the top, so `typst compile --root DIR DIR/main.typ` works as is.
     outputs.push(("/main.typ".to_string(), files[0].text.clone().into_bytes()));
     for chapter in &edition.chapters {

@@ -155,7 +155,7 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
         return outcome;
     }
     let cover = plan.cover.as_ref().map(|c| c.to_string_lossy().replace('\\', "/"));
-    let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref());
+    let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref(), &plan.theme);
     if plan.write
         && plan.emit_typst
         && let Err(d) = output::emit_typst(plan, &edition, &typst_files)

@@ -52,6 +52,33 @@ pub struct Config {
     /// A cover image in the project (PNG, JPEG or SVG) instead of the generated cover.
     #[serde(default)]
     pub cover: Option<String>,
+    /// Theme options: colours, the generated cover and its size (files go in `theme/`).
+    #[serde(default)]
+    pub theme: ThemeConfig,
+}
+
+/// The theme block of `report.yaml`: values the theme's template and stylesheet read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ThemeConfig {
+    /// Accent colour, `#rrggbb`.
+    #[serde(default)]
+    pub accent: Option<String>,
+    /// Text colour, `#rrggbb`.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Colour of secondary text (details, running heads), `#rrggbb`.
+    #[serde(default)]
+    pub muted: Option<String>,
+    /// Background of highlighted boxes, `#rrggbb`.
+    #[serde(default)]
+    pub tint: Option<String>,
+    /// Whether to generate a cover (default true).
+    #[serde(default)]
+    pub cover: Option<bool>,
+    /// The generated cover's size (a4, a5, a6, letter or `WxH` with a unit; default 160x240mm).
+    #[serde(default)]
+    pub cover_size: Option<String>,
 }
 
 /// The `kind:` of `report.yaml`.

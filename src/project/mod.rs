@@ -22,6 +22,7 @@ pub mod files;
 pub mod people;
 pub mod print;
 pub mod status;
+pub mod theme;
 
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -76,6 +77,8 @@ pub struct Plan {
     pub cover: Option<PathBuf>,
     /// How many editions and formats to build at once (`None`: all cores).
     pub jobs: Option<usize>,
+    /// The look: theme options and the project's theme files.
+    pub theme: theme::Theme,
 }
 
 /// One chapter file of an edition.
@@ -292,6 +295,7 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         errors.push(d);
     }
     let cover = cover_from(&root, &config, &text, &mut errors);
+    let theme = theme::load(&root, &config.theme, &text, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -314,6 +318,7 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         print,
         cover,
         jobs: options.jobs,
+        theme,
         nocite: config.bibliography.nocite.clone(),
         timestamp,
     })

@@ -65,7 +65,7 @@ proptest! {
         let (chapter, _diags) = spotlight::markdown::parse(Path::new("."), Path::new("chapters/en/01-f.md"), &text, "en");
         if let Some(chapter) = chapter {
             let edition = Edition { lang: "en".into(), chapters: vec![chapter], ..Edition::default() };
-            for file in typst::render(&edition, &PrintSettings::default(), None) {
+            for file in typst::render(&edition, &PrintSettings::default(), None, &Default::default()) {
                 let root = ::typst::syntax::parse(&file.text);
                 let errors = root.errors_and_warnings().0;
                 prop_assert!(errors.is_empty(), "{}: {:?}\n{}", file.path, errors, file.text);
@@ -85,7 +85,7 @@ proptest! {
             let (chapter, _) = spotlight::markdown::parse(Path::new("."), Path::new("chapters/x/01-f.md"), &text, lang);
             if let Some(chapter) = chapter {
                 let edition = Edition { lang: lang.into(), chapters: vec![chapter], ..Edition::default() };
-                for file in typst::render(&edition, &PrintSettings::default(), None) {
+                for file in typst::render(&edition, &PrintSettings::default(), None, &Default::default()) {
                     prop_assert!(::typst::syntax::parse(&file.text).errors_and_warnings().0.is_empty(), "{}", file.text);
                 }
             }

@@ -17,4 +17,5 @@ mod people;
 mod print;
 mod release;
 mod spec;
+mod themes;
 mod watch;

@@ -9,23 +9,33 @@ use std::time::Instant;
 use crate::diag::Diagnostic;
 use crate::formats::pdf::{self, export, typst};
 use crate::formats::{Job, Made};
+use crate::project::theme::Theme;
 use package::{Cover, EpubSettings};
 
-/// Package the edition as EPUB 3, with the project's cover image or the title page as cover.
+/// Package the edition as EPUB 3, with the project's cover image or the title page as cover (none
+/// when the theme says `cover: false`).
 pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
     let start = Instant::now();
     let (plan, edition) = (job.plan, job.edition);
-    let mut cover_files = job.typst.to_vec();
-    cover_files.push(typst::cover_file(edition));
     let (cover, mut diags) = match &plan.cover {
         Some(image) => (Some(Cover::Image(image.clone())), Vec::new()),
-        None => {
+        None if plan.theme.cover => {
+            let mut cover_files = job.typst.to_vec();
+            cover_files.push(typst::cover_file(edition, &plan.theme));
             let (svg, diags) = export::cover_svg(job.shared, &pdf::settings(plan, edition), &cover_files);
             (svg.map(Cover::Svg), diags)
         }
+        None => (None, Vec::new()),
     };
     let font_dir = plan.root.join("fonts");
-    let settings = EpubSettings { root: &plan.root, font_dir: &font_dir, timestamp: plan.timestamp, cover };
+    let settings = EpubSettings {
+        root: &plan.root,
+        font_dir: &font_dir,
+        timestamp: plan.timestamp,
+        cover,
+        stylesheet: plan.theme.stylesheet.as_deref().unwrap_or(xhtml::CSS),
+        theme_css: theme_css(&plan.theme),
+    };
     match package::build(edition, &settings) {
         Ok(bytes) => (Some(Made { bytes, pages: None, timings: vec![("epub packaging", start.elapsed())] }), diags),
         Err(errors) => {
@@ -33,4 +43,14 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
             (None, diags)
         }
     }
+}
+
+/// The theme's colour options as CSS custom properties (`--accent` …), placed after the stylesheet
+/// so they win over its own defaults; empty when report.yaml sets none.
+pub fn theme_css(theme: &Theme) -> String {
+    if theme.colours.is_empty() {
+        return String::new();
+    }
+    let values: Vec<String> = theme.colours.iter().map(|(name, colour)| format!("  --{name}: {colour};")).collect();
+    format!("\n/* Theme options from report.yaml. */\n:root {{\n{}\n}}\n", values.join("\n"))
 }

@@ -15,7 +15,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::diag::Diagnostic;
 use crate::document::model::{Edition, Family, Inline, Role, Span};
 use crate::document::walk::{visit_inlines, visit_inlines_of_blocks};
-use crate::formats::epub::xhtml::{self, CSS, CSS_HREF, ImageMap, NavEntry};
+use crate::formats::epub::xhtml::{self, CSS_HREF, ImageMap, NavEntry};
 use crate::formats::escape::{url, xml};
 use crate::project::files;
 
@@ -29,6 +29,10 @@ pub struct EpubSettings<'a> {
     pub timestamp: (i32, u8, u8, u8, u8, u8),
     /// The cover image, if there is one.
     pub cover: Option<Cover>,
+    /// The stylesheet: the theme's `theme/epub.css` or the built-in one.
+    pub stylesheet: &'a str,
+    /// CSS generated from the theme options, placed after the stylesheet.
+    pub theme_css: String,
 }
 
 /// The EPUB's cover image.
@@ -66,7 +70,7 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
 
     // Styles and fonts.
     let (font_css, fonts) = font_faces(settings.font_dir, edition);
-    let css = format!("{font_css}\n{CSS}");
+    let css = format!("{font_css}\n{}{}", settings.stylesheet, settings.theme_css);
     add(&mut entries, &mut items, item("css", CSS_HREF, "text/css"), css.into_bytes());
     for (i, (name, bytes)) in fonts.into_iter().enumerate() {
         add(&mut entries, &mut items, item(&format!("font-{}", i + 1), &format!("fonts/{name}"), "font/ttf"), bytes);

@@ -14,7 +14,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Code, Diagnostic, line_col};
 use crate::document::model::Chapter;
-use crate::formats::pdf::typst::{COVER_PATH, MAIN_PATH, TEMPLATE, TEMPLATE_PATH, TypstFile};
+use crate::formats::pdf::typst::{
+    self as typst_source, COVER_PATH, DEFAULT_TEMPLATE_PATH, MAIN_PATH, TEMPLATE, TypstFile,
+};
 use crate::formats::pdf::world::{DocWorld, Shared};
 use crate::project::print::Standard;
 
@@ -44,6 +46,8 @@ pub struct PdfSettings<'a> {
     pub standards: Vec<Standard>,
     /// Bleed in millimetres: when set, every page gets a BleedBox that far around its TrimBox.
     pub bleed_mm: f64,
+    /// The template sources to serve (built-in and theme), `(virtual path, text)`.
+    pub templates: Vec<(String, String)>,
 }
 
 /// Compile `files` (main file first) and export a PDF; diagnostics are mapped to the chapters.
@@ -54,7 +58,7 @@ pub fn build(
     chapters: &[Chapter],
 ) -> (Option<PdfOutput>, Vec<Diagnostic>) {
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
-    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    sources.extend(settings.templates.iter().cloned());
     let world = DocWorld::new(shared, settings.root, MAIN_PATH, &sources, settings.date);
     export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
 }
@@ -62,7 +66,7 @@ pub fn build(
 /// Compile the edition's cover (`files` holds the cover file, the style file and the rest) into SVG.
 pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -> (Option<String>, Vec<Diagnostic>) {
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
-    sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string()));
+    sources.extend(settings.templates.iter().cloned());
     let world = DocWorld::new(shared, settings.root, COVER_PATH, &sources, settings.date);
     let warned = typst::compile::<PagedDocument>(&world);
     let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
@@ -204,7 +208,9 @@ fn map_diagnostic(world: &DocWorld, diag: &SourceDiagnostic, files: &[TypstFile]
         let (line, col) = line_col(&file.text, range.start);
         return out.in_file(format!("(generated) {vpath}")).at(line, col);
     }
-    if vpath == TEMPLATE_PATH {
+    let builtin = vpath == DEFAULT_TEMPLATE_PATH
+        || (vpath == typst_source::TEMPLATE_PATH && world.source(id).is_ok_and(|s| s.text() == TEMPLATE));
+    if builtin {
         let (line, col) = line_col(TEMPLATE, range.start);
         return out.in_file("(template) src/formats/pdf/report.typ").at(line, col);
     }

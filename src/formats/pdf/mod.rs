@@ -21,6 +21,7 @@ pub fn settings<'p>(plan: &'p Plan, edition: &Edition) -> PdfSettings<'p> {
         timestamp: plan.timestamp,
         standards: plan.print.standards.clone(),
         bleed_mm: plan.print.bleed_mm,
+        templates: typst::template_sources(&plan.theme),
     }
 }
 

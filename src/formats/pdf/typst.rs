@@ -10,17 +10,41 @@ use crate::formats::escape::{typst_markup as markup, typst_string as string};
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
 use crate::project::print::{PrintSettings, Profile};
+use crate::project::theme::{self, Theme};
 
-/// The virtual path of the template, served from memory.
+/// The virtual path of the template the generated files import: the theme's, else the built-in one.
 pub const TEMPLATE_PATH: &str = "/spotlight/report.typ";
+/// The virtual path of the built-in template, always served, so a theme template can import it.
+pub const DEFAULT_TEMPLATE_PATH: &str = "/spotlight/default.typ";
 /// The virtual path of the generated style values (fonts, strings) the template imports.
 pub const STYLE_PATH: &str = "/spotlight/style.typ";
 /// The virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/spotlight/main.typ";
 /// The virtual path of the generated cover file (the title page alone, on a cover-sized page).
 pub const COVER_PATH: &str = "/spotlight/cover.typ";
-/// The template's source text.
+/// The built-in template's source text (the default theme).
 pub const TEMPLATE: &str = include_str!("report.typ");
+
+/// The virtual path of the project's theme template (its own path, so its relative imports work).
+pub fn theme_template_path() -> String {
+    format!("/{}", theme::TEMPLATE_FILE)
+}
+
+/// The template sources every compilation serves, `(virtual path, text)`: the built-in template
+/// at its stable path and, under `TEMPLATE_PATH`, either it or a file forwarding to the theme's.
+pub fn template_sources(theme: &Theme) -> Vec<(String, String)> {
+    let mut sources = vec![(DEFAULT_TEMPLATE_PATH.to_string(), TEMPLATE.to_string())];
+    match &theme.template {
+        Some(text) => {
+            let path = theme_template_path();
+            let forward = format!("// The project's theme template.\n#import {}: *\n", string(&path));
+            sources.push((TEMPLATE_PATH.to_string(), forward));
+            sources.push((path, text.clone()));
+        }
+        None => sources.push((TEMPLATE_PATH.to_string(), TEMPLATE.to_string())),
+    }
+    sources
+}
 
 /// One generated Typst file and the map from its byte offsets back to Markdown positions.
 #[derive(Debug, Clone)]
@@ -44,10 +68,10 @@ impl TypstFile {
 }
 
 /// Render an edition into its main file, its style file, then one file per chapter.
-pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>) -> Vec<TypstFile> {
+pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>, theme: &Theme) -> Vec<TypstFile> {
     let chapters: Vec<TypstFile> =
         edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, print, i, c)).collect();
-    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition)];
+    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition, theme)];
     files.extend(chapters);
     files
 }
@@ -121,13 +145,14 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
     TypstFile { path: MAIN_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
 }
 
-/// Render the cover: the title page of the PDF on a 2:3 page, for the EPUB's cover image.
-pub fn cover_file(edition: &Edition) -> TypstFile {
+/// Render the cover: the title page of the PDF on a page of the theme's cover size, for the EPUB's
+/// cover image.
+pub fn cover_file(edition: &Edition, theme: &Theme) -> TypstFile {
     let m = &edition.meta;
     let opt = |s: &Option<String>| s.as_deref().map_or("none".to_string(), string);
     let mut t = String::new();
     let _ = writeln!(t, "#import {}: title-page", string(TEMPLATE_PATH));
-    t.push_str("#set page(width: 160mm, height: 240mm)\n");
+    let _ = writeln!(t, "#set page(width: {:.3}mm, height: {:.3}mm)", theme.cover_mm.0, theme.cover_mm.1);
     let _ = writeln!(t, "#set text(lang: {}, dir: {})", string(&edition.lang), edition.dir());
     let _ = writeln!(
         t,
@@ -141,7 +166,7 @@ pub fn cover_file(edition: &Edition) -> TypstFile {
     TypstFile { path: COVER_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
 }
 
-fn style_file(edition: &Edition) -> TypstFile {
+fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
     let stack = |families: &[Family]| {
         let inner: Vec<String> = families
             .iter()
@@ -169,6 +194,13 @@ fn style_file(edition: &Edition) -> TypstFile {
         let _ = writeln!(text, "  {}: {},", string(key), string(value));
     }
     text.push_str(")\n");
+    // The theme options: colours only when report.yaml sets them (the template has its own).
+    text.push_str("#let theme = (\n");
+    for (name, colour) in &theme.colours {
+        let _ = writeln!(text, "  {name}: rgb({}),", string(colour));
+    }
+    let (w, h) = theme.cover_mm;
+    let _ = writeln!(text, "  cover: {},\n  cover-width: {w:.3}mm,\n  cover-height: {h:.3}mm,\n)", theme.cover);
     TypstFile { path: STYLE_PATH.to_string(), text, chapter: None, spans: Vec::new() }
 }
 
@@ -490,7 +522,7 @@ mod tests {
     }
 
     fn chapter_source(markdown: &str) -> String {
-        render(&edition_of(markdown), &PrintSettings::default(), None).remove(2).text
+        render(&edition_of(markdown), &PrintSettings::default(), None, &Theme::default()).remove(2).text
     }
 
     #[test]
@@ -519,7 +551,7 @@ mod tests {
     #[test]
     fn span_map_points_back_to_markdown_lines() {
         let md = "# T\n\nfirst\n\nsecond paragraph\n";
-        let file = render(&edition_of(md), &PrintSettings::default(), None).remove(2);
+        let file = render(&edition_of(md), &PrintSettings::default(), None, &Theme::default()).remove(2);
         let at = file.text.find("second").unwrap();
         assert_eq!(file.markdown_span(at).unwrap().line, 5);
     }
@@ -539,7 +571,7 @@ mod tests {
         second.source = PathBuf::from("chapters/en/02-u.md");
         second.footnotes = BTreeMap::new();
         e.chapters.push(second);
-        let main = render(&e, &PrintSettings::default(), None).remove(0).text;
+        let main = render(&e, &PrintSettings::default(), None, &Theme::default()).remove(0).text;
         assert!(main.contains("#include \"/chapters/en/01-t.typ\"\n#include \"/chapters/en/02-u.typ\""), "{main}");
     }
 }

@@ -29,10 +29,10 @@ impl Project {
         Self { dir }
     }
 
-    /// Copy the repository's own report project (report.yaml, chapters, fonts, bibliography).
+    /// Copy the repository's own report project (report.yaml, chapters, fonts, bibliography, theme).
     pub fn report() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        for entry in ["report.yaml", "people.yaml", "chapters", "fonts", "bibliography"] {
+        for entry in ["report.yaml", "people.yaml", "chapters", "fonts", "bibliography", "theme"] {
             let from = repo().join(entry);
             if from.exists() {
                 copy_tree(&from, &dir.path().join(entry));
