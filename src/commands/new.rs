@@ -219,11 +219,13 @@ pub fn compose(
         match scaffold::sample(lang::primary(code)) {
             Some(sample) => {
                 let (own_title, own_subtitle) = titles(sample);
+                // A title given on the command line is in the source language: say so where a
+                // translator will see it, and drop the sample subtitle that belongs to the sample title.
                 let (t, s) = match title {
-                    Some(t) => (t.trim(), own_subtitle),
-                    None => (own_title, own_subtitle),
+                    Some(t) => (format!("{}  # translate it", quoted(t.trim())), "# subtitle: ".to_string()),
+                    None => (quoted(own_title), format!("subtitle: {}", quoted(own_subtitle))),
                 };
-                let edition = fill(sample.edition, &[("title", &quoted(t)), ("subtitle", &quoted(s)), ("of", source)]);
+                let edition = fill(sample.edition, &[("title", &t), ("subtitle", &s), ("of", source)]);
                 add(format!("{dir}/edition.yaml"), edition.into_bytes());
                 let own = [sample.findings, second_of(sample)];
                 for ((name, source_text), text) in chapters.iter().zip(own) {
@@ -244,4 +246,49 @@ pub fn compose(
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_ascii_letters_and_digits_and_drop_accents() {
+        assert_eq!(slug_of("Every Drop Counts"), "every-drop-counts");
+        assert_eq!(slug_of("  Wasser: \"für\" alle 2030! "), "wasser-fur-alle-2030");
+        assert_eq!(slug_of("كل قطرة مهمة"), "report");
+    }
+
+    #[test]
+    fn the_first_language_is_the_source_and_en_is_the_default() {
+        assert_eq!(editions(&[]).unwrap(), ["en"]);
+        let langs: Vec<String> = ["de", "pt-BR"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(editions(&langs).unwrap(), ["de", "pt-BR"]);
+        assert!(editions(&["de".into(), "de".into()]).is_err());
+        assert!(editions(&["a/b".into()]).is_err());
+    }
+
+    #[test]
+    fn quoted_titles_survive_yaml_specials() {
+        assert_eq!(quoted("a: \"b\" \\ c\n"), "\"a: \\\"b\\\" \\\\ c\\n\"");
+    }
+
+    #[test]
+    fn every_sample_fills_every_hole_in_both_kinds() {
+        let langs: Vec<String> = scaffold::SAMPLES.iter().map(|s| s.lang.to_string()).chain(["it".into()]).collect();
+        for kind in [KindArg::Report, KindArg::Interview] {
+            for title in [None, Some("T")] {
+                let files = compose(kind, &langs, title, (2024, 1, 2)).unwrap();
+                for (path, bytes) in &files {
+                    let is_text = path.extension().is_some_and(|e| e == "md" || e == "yaml");
+                    if is_text {
+                        let text = String::from_utf8(bytes.clone()).unwrap();
+                        assert!(!text.contains("{{"), "{}: {text}", path.display());
+                    }
+                }
+                let fonts = files.iter().filter(|(p, _)| p.ends_with("wqy-microhei.ttc")).count();
+                assert_eq!(fonts, 1, "one copy of a font shared by two scripts");
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! (real translations, one folder per language here), the bibliography, a figure, the theme notes,
 //! and which font files each script needs. Pure data: it fills no hole and touches no disk.
 
-/// `report.yaml`; holes: title, slug, year, date, language, editions, kind, scripts.
+/// `report.yaml`; holes: title, subtitle (the whole line), slug, year, date, language, editions, kind, scripts.
 pub const REPORT_YAML: &str = include_str!("report.yaml");
 /// The root `people.yaml` of a report (an author and an editor).
 pub const PEOPLE_REPORT: &str = include_str!("people-report.yaml");
@@ -33,7 +33,7 @@ pub struct Sample {
     pub recommendations: &'static str,
     /// `02-conversation.md` (interviews): speaker turns.
     pub conversation: &'static str,
-    /// `edition.yaml` of a translation; holes: title, subtitle, of.
+    /// `edition.yaml` of a translation; holes: title, subtitle (the whole line), of.
     pub edition: &'static str,
     /// `chapters/<lang>/people.yaml` of a report.
     pub people_report: &'static str,
