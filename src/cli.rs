@@ -24,6 +24,8 @@ pub enum Command {
     Watch(BuildArgs),
     /// Show which chapters of each translation are translated, missing or stale.
     Status(StatusArgs),
+    /// Start a new project in DIR: every required field, a chapter showing each feature, fonts.
+    New(NewArgs),
     /// Print shell completions for spotlight.
     Completions {
         /// The shell to complete for.
@@ -32,6 +34,31 @@ pub enum Command {
     /// Compile a Typst file with Spotlight's embedded typst alone (for benchmarks: the floor).
     #[command(hide = true)]
     Typst(TypstArgs),
+}
+
+/// Options of `spotlight new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The folder to create (it must not exist, or be empty).
+    pub dir: PathBuf,
+    /// What the report is: `report` (any report) or `interview` (speaker turns).
+    #[arg(long, value_enum, default_value = "report")]
+    pub kind: KindArg,
+    /// An edition's language (repeatable); the first is the source language (default: en).
+    #[arg(long = "lang", value_name = "CODE")]
+    pub langs: Vec<String>,
+    /// The report's title (default: the sample title, in each edition's language).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// A kind of report on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Any report: a study, a policy brief, a book.
+    Report,
+    /// An interview: paragraphs opening with `**Name:**` are speaker turns.
+    Interview,
 }
 
 /// Options of the hidden `spotlight typst` command.

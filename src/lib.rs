@@ -10,7 +10,8 @@
 //! document   passes that enrich the model: people, citations, links, standards, assembly
 //! markdown   comrak -> document model
 //! project    disk -> a checked Project (report.yaml, editions, files; I/O)
-//! base       diag, lang (the language table), cli (clap shapes), document::model + walk
+//! base       diag, lang (the language table), cli (clap shapes), document::model + walk,
+//!            scaffold (the files `spotlight new` writes)
 //! ```
 
 pub mod cli;
@@ -24,6 +25,7 @@ pub mod output;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod scaffold;
 
 /// The version line `spotlight --version` prints: the tool's version and the typst it embeds.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");

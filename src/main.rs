@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::build::run(project::for_check(&args), &args.report),
         Command::Watch(args) => commands::watch::run(&args),
         Command::Status(args) => commands::status::run(&args),
+        Command::New(args) => commands::new::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spotlight", &mut std::io::stdout());
             0

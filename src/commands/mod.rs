@@ -1,7 +1,8 @@
-//! What the binary runs, one file per subcommand: `build` (build and check), `status`, `watch`,
+//! What the binary runs, one file per subcommand: `build` (build and check), `new`, `status`, `watch`,
 //! `typst` (the hidden floor for benchmarks). Each returns its exit code.
 
 pub mod build;
+pub mod new;
 pub mod status;
 pub mod typst;
 pub mod watch;

@@ -2,6 +2,8 @@
 //! place, so no reader ever sees a half-written artifact; the generated Typst for `--emit typst`.
 //! Never deletes files it did not write.
 
+pub mod tree;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;

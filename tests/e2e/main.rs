@@ -12,6 +12,7 @@ mod fuzz;
 mod hostile;
 mod kinds;
 mod layers;
+mod new;
 mod pdf;
 mod people;
 mod print;
