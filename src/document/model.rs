@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use crate::lang::Dir;
 
+mod figures;
+pub use figures::{Caption, RefKind};
+
 /// A position in a Markdown file (one-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -218,6 +221,8 @@ pub const STRING_KEYS: &[(&str, &str)] = &[
     ("cover", "Cover"),
     ("title-page", "Title page"),
     ("footnotes", "Notes"),
+    ("figure", "Figure {n}"),
+    ("table", "Table {n}"),
 ];
 
 /// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
@@ -309,6 +314,8 @@ pub struct Chapter {
     pub lang: Option<String>,
     /// The chapter title (front matter override or first level-1 heading).
     pub title: Vec<Inline>,
+    /// The cross-reference id of the chapter, from `# Title {#sec:id}`.
+    pub id: Option<String>,
     /// Body blocks, the title heading excluded.
     pub blocks: Vec<Block>,
     /// Footnote bodies by label, referenced from `Inline::FootnoteRef`.
@@ -407,8 +414,17 @@ pub enum Block {
     Definitions { span: Span, items: Vec<(Vec<Inline>, Vec<Block>)> },
     /// Preformatted code.
     Code { span: Span, lang: Option<String>, text: String },
-    /// A table; every row has `aligns.len()` cells.
-    Table { span: Span, aligns: Vec<Align>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    /// A table; every row has `aligns.len()` cells; captioned tables are numbered.
+    Table {
+        span: Span,
+        aligns: Vec<Align>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        caption: Option<Caption>,
+    },
+    /// A numbered figure: an image alone in its paragraph with a title or an id; `path` as for
+    /// `Inline::Image`.
+    Figure { span: Span, path: String, alt: String, caption: Caption },
     /// A thematic break.
     Rule { span: Span },
     /// A generated reference list: one entry per cited work, with its anchor id.
@@ -439,6 +455,7 @@ impl Block {
             | Block::Definitions { span, .. }
             | Block::Code { span, .. }
             | Block::Table { span, .. }
+            | Block::Figure { span, .. }
             | Block::Rule { span }
             | Block::References { span, .. }
             | Block::Profile { span, .. } => *span,
@@ -469,6 +486,9 @@ pub enum Inline {
     Image { span: Span, path: String, alt: String },
     /// A reference to a footnote of the same chapter, by label.
     FootnoteRef { span: Span, label: String },
+    /// A cross-reference to a figure, table or section of the edition (`@fig:map`); `text` and
+    /// `target` are set when cross-references are resolved.
+    CrossRef { span: Span, kind: RefKind, id: String, text: Vec<Inline>, target: Option<LinkTarget> },
     /// A citation, replaced by its rendered text when the bibliography is resolved.
     Cite { span: Span, mode: CiteMode, items: Vec<CiteItem>, raw: String },
     /// A forced line break.
