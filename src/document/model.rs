@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use crate::lang::Dir;
 
-mod figures;
-pub use figures::{Caption, RefKind};
+mod crossref;
+pub use crossref::RefKind;
 
 /// A position in a Markdown file (one-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -461,6 +461,21 @@ impl Block {
             | Block::Profile { span, .. } => *span,
         }
     }
+}
+
+/// The caption of a figure or a table, with its cross-reference id and number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    /// Where the caption (or the figure it belongs to) is written.
+    pub span: Span,
+    /// The id written as `{#fig:map}` or `{#tbl:costs}`, if any.
+    pub id: Option<String>,
+    /// One-based number within the edition (0 until numbered).
+    pub number: usize,
+    /// The number as the edition's language writes it, e.g. `Figure 2` (empty until numbered).
+    pub label: String,
+    /// The caption text (may be empty: the label alone).
+    pub content: Vec<Inline>,
 }
 
 /// An inline element.

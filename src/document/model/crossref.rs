@@ -1,23 +1,5 @@
-//! The numbered parts of the model: captions of figures and tables, and the kinds of thing a
-//! cross-reference (`@fig:map`, `@tbl:costs`, `@sec:method`) points to. Plain data: the numbers and
-//! labels are filled in by `document::passes::crossrefs`, never by a renderer.
-
-use super::{Inline, Span};
-
-/// The caption of a figure or a table, with its cross-reference id and number.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Caption {
-    /// Where the caption (or the figure it belongs to) is written.
-    pub span: Span,
-    /// The id written as `{#fig:map}` or `{#tbl:costs}`, if any.
-    pub id: Option<String>,
-    /// One-based number within the edition (0 until numbered).
-    pub number: usize,
-    /// The number as the edition's language writes it, e.g. `Figure 2` (empty until numbered).
-    pub label: String,
-    /// The caption text (may be empty: the label alone).
-    pub content: Vec<Inline>,
-}
+//! The kinds of thing a cross-reference (`@fig:map`, `@tbl:costs`, `@sec:method`) points to,
+//! told by the prefix of its id. Plain data, importing nothing: the model re-exports it.
 
 /// What a cross-reference points to, told by the prefix of its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
