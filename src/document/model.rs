@@ -9,6 +9,9 @@ use crate::lang::Dir;
 
 pub use super::roles::{Kind, Role};
 
+mod crossref;
+pub use crossref::RefKind;
+
 /// A position in a Markdown file (one-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -131,6 +134,8 @@ pub const STRING_KEYS: &[(&str, &str)] = &[
     ("cover", "Cover"),
     ("title-page", "Title page"),
     ("footnotes", "Notes"),
+    ("figure", "Figure {n}"),
+    ("table", "Table {n}"),
 ];
 
 /// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
@@ -222,6 +227,8 @@ pub struct Chapter {
     pub lang: Option<String>,
     /// The chapter title (front matter override or first level-1 heading).
     pub title: Vec<Inline>,
+    /// The cross-reference id of the chapter, from `# Title {#sec:id}`.
+    pub id: Option<String>,
     /// Body blocks, the title heading excluded.
     pub blocks: Vec<Block>,
     /// Footnote bodies by label, referenced from `Inline::FootnoteRef`.
@@ -320,8 +327,17 @@ pub enum Block {
     Definitions { span: Span, items: Vec<(Vec<Inline>, Vec<Block>)> },
     /// Preformatted code.
     Code { span: Span, lang: Option<String>, text: String },
-    /// A table; every row has `aligns.len()` cells.
-    Table { span: Span, aligns: Vec<Align>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    /// A table; every row has `aligns.len()` cells; captioned tables are numbered.
+    Table {
+        span: Span,
+        aligns: Vec<Align>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        caption: Option<Caption>,
+    },
+    /// A numbered figure: an image alone in its paragraph with a title or an id; `path` as for
+    /// `Inline::Image`.
+    Figure { span: Span, path: String, alt: String, caption: Caption },
     /// A thematic break.
     Rule { span: Span },
     /// A generated reference list: one entry per cited work, with its anchor id.
@@ -352,11 +368,27 @@ impl Block {
             | Block::Definitions { span, .. }
             | Block::Code { span, .. }
             | Block::Table { span, .. }
+            | Block::Figure { span, .. }
             | Block::Rule { span }
             | Block::References { span, .. }
             | Block::Profile { span, .. } => *span,
         }
     }
+}
+
+/// The caption of a figure or a table, with its cross-reference id and number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    /// Where the caption (or the figure it belongs to) is written.
+    pub span: Span,
+    /// The id written as `{#fig:map}` or `{#tbl:costs}`, if any.
+    pub id: Option<String>,
+    /// One-based number within the edition (0 until numbered).
+    pub number: usize,
+    /// The number as the edition's language writes it, e.g. `Figure 2` (empty until numbered).
+    pub label: String,
+    /// The caption text (may be empty: the label alone).
+    pub content: Vec<Inline>,
 }
 
 /// An inline element.
@@ -382,6 +414,9 @@ pub enum Inline {
     Image { span: Span, path: String, alt: String },
     /// A reference to a footnote of the same chapter, by label.
     FootnoteRef { span: Span, label: String },
+    /// A cross-reference to a figure, table or section of the edition (`@fig:map`); `text` and
+    /// `target` are set when cross-references are resolved.
+    CrossRef { span: Span, kind: RefKind, id: String, text: Vec<Inline>, target: Option<LinkTarget> },
     /// A citation, replaced by its rendered text when the bibliography is resolved.
     Cite { span: Span, mode: CiteMode, items: Vec<CiteItem>, raw: String },
     /// A forced line break.

@@ -40,6 +40,7 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             Inline::Image { alt, .. } => out.push_str(alt),
             Inline::FootnoteRef { .. } => {}
             Inline::Cite { raw, .. } => out.push_str(raw),
+            Inline::CrossRef { text, .. } => collect_text(text, out),
             Inline::LineBreak | Inline::SoftBreak => out.push(' '),
         }
     }
@@ -60,6 +61,29 @@ pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
             | Block::Turn { .. }
             | Block::Code { .. }
             | Block::Table { .. }
+            | Block::Figure { .. }
+            | Block::Rule { .. }
+            | Block::References { .. } => {}
+        }
+    }
+}
+
+/// Call `f` on every block (mutably), depth first, outer blocks before the blocks they hold.
+pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Quote { blocks, .. } | Block::Callout { blocks, .. } | Block::Profile { bio: blocks, .. } => {
+                visit_blocks_mut(blocks, f)
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|i| visit_blocks_mut(&mut i.blocks, f)),
+            Block::Definitions { items, .. } => items.iter_mut().for_each(|(_, d)| visit_blocks_mut(d, f)),
+            Block::Paragraph { .. }
+            | Block::Heading { .. }
+            | Block::Turn { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Figure { .. }
             | Block::Rule { .. }
             | Block::References { .. } => {}
         }
@@ -73,9 +97,11 @@ pub fn visit_inlines_of_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a I
             visit_inlines(content, f)
         }
         Block::Definitions { items, .. } => items.iter().for_each(|(t, _)| visit_inlines(t, f)),
-        Block::Table { header, rows, .. } => {
+        Block::Table { header, rows, caption, .. } => {
+            caption.iter().for_each(|c| visit_inlines(&c.content, f));
             header.iter().chain(rows.iter().flatten()).for_each(|cell| visit_inlines(cell, f))
         }
+        Block::Figure { caption, .. } => visit_inlines(&caption.content, f),
         Block::References { entries, .. } => entries.iter().for_each(|(_, e)| visit_inlines(e, f)),
         Block::Profile { .. } => {}
         Block::Quote { .. } | Block::Callout { .. } | Block::List { .. } | Block::Code { .. } | Block::Rule { .. } => {}
@@ -96,6 +122,7 @@ pub fn visit_inlines<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) 
             | Inline::Image { .. }
             | Inline::FootnoteRef { .. }
             | Inline::Cite { .. }
+            | Inline::CrossRef { .. }
             | Inline::LineBreak
             | Inline::SoftBreak => {}
         }
@@ -117,9 +144,11 @@ pub fn visit_inline_vecs_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<I
                 visit_inline_vec_mut(t, f);
                 visit_inline_vecs_mut(d, f);
             }),
-            Block::Table { header, rows, .. } => {
+            Block::Table { header, rows, caption, .. } => {
+                caption.iter_mut().for_each(|c| visit_inline_vec_mut(&mut c.content, f));
                 header.iter_mut().chain(rows.iter_mut().flatten()).for_each(|c| visit_inline_vec_mut(c, f))
             }
+            Block::Figure { caption, .. } => visit_inline_vec_mut(&mut caption.content, f),
             Block::References { entries, .. } => entries.iter_mut().for_each(|(_, e)| visit_inline_vec_mut(e, f)),
             Block::Code { .. } | Block::Rule { .. } => {}
         }
@@ -140,6 +169,7 @@ pub fn visit_inline_vec_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut V
             | Inline::Image { .. }
             | Inline::FootnoteRef { .. }
             | Inline::Cite { .. }
+            | Inline::CrossRef { .. }
             | Inline::LineBreak
             | Inline::SoftBreak => {}
         }

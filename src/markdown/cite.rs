@@ -1,8 +1,10 @@
 //! Finds Pandoc-style citations in text: `[@key]`, `[@key, p. 12]`, `[@a; @b]`,
 //! `[see @key, chap. 3]`, `[-@key]` and narrative `@key` (optionally `@key [p. 3]`). An `@` inside a
-//! word (an e-mail address) is never a citation. Pure string work: knows nothing of bibliographies.
+//! word (an e-mail address) is never a citation. Keys with a cross-reference prefix (`@fig:map`)
+//! are found the same way; the lowering tells them apart. Pure string work: knows nothing of
+//! bibliographies.
 
-use crate::document::model::{CiteItem, CiteMode};
+use crate::document::model::{CiteItem, CiteMode, RefKind};
 
 /// A run of text or a citation found in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +37,10 @@ pub fn split(text: &str) -> Vec<Piece> {
         {
             let mut len = 1 + key_len;
             let mut item = CiteItem { key, prefix: String::new(), suffix: String::new(), suppress_author: false };
-            // `@key [p. 33]`: a bracket right after a narrative citation holds its locator.
-            if let Some(after) = rest[len..].strip_prefix(" [")
+            // `@key [p. 33]`: a bracket right after a narrative citation holds its locator (a
+            // cross-reference such as `@fig:map` takes none).
+            if RefKind::of(&item.key).is_none()
+                && let Some(after) = rest[len..].strip_prefix(" [")
                 && let Some(end) = after.find(']')
                 && !after[..end].contains(['@', '['])
             {
@@ -199,6 +203,20 @@ mod tests {
             }
         );
         assert_eq!(pieces[2], Piece::Text(" y".into()));
+    }
+
+    #[test]
+    fn narrative_cross_reference_takes_no_locator() {
+        let pieces = split("@fig:map [left] shows it");
+        assert_eq!(
+            pieces[0],
+            Piece::Cite {
+                mode: CiteMode::Narrative,
+                items: vec![cite("fig:map", "", "", false)],
+                raw: "@fig:map".into()
+            }
+        );
+        assert_eq!(pieces[1], Piece::Text(" [left] shows it".into()));
     }
 
     #[test]

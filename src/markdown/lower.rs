@@ -6,11 +6,12 @@ use std::path::{Component, Path, PathBuf};
 
 use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
 
+use super::attrs;
 use super::cite::{self, Piece};
 use super::typography;
 use crate::diag::{Code, Diagnostic};
 use crate::document::model::{
-    Align, Block, CalloutKind, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, Span,
+    Align, Block, CalloutKind, Caption, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, RefKind, Span,
 };
 use crate::document::walk::plain_text;
 use crate::project::config::{self, FrontMatter};
@@ -28,6 +29,10 @@ struct Lowerer<'t> {
     diags: Vec<Diagnostic>,
     front: FrontMatter,
     title: Option<Vec<Inline>>,
+    /// The chapter title's `{#sec:id}`, if any.
+    title_id: Option<String>,
+    /// A `Table: …` caption written before its table, waiting for it.
+    pending_caption: Option<Caption>,
     ids: HashSet<String>,
     footnote_numbers: HashMap<String, usize>,
     footnotes: BTreeMap<String, Footnote>,
@@ -62,6 +67,8 @@ pub fn chapter<'a>(
         diags: Vec::new(),
         front: FrontMatter::default(),
         title: None,
+        title_id: None,
+        pending_caption: None,
         ids: HashSet::new(),
         footnote_numbers: HashMap::new(),
         footnotes: BTreeMap::new(),
@@ -92,6 +99,7 @@ pub fn chapter<'a>(
         kind: ChapterKind::Body,
         lang: None,
         title,
+        id: l.title_id,
         blocks,
         footnotes: l.footnotes,
     };
@@ -117,6 +125,8 @@ pub fn fragment<'a>(
         front: FrontMatter::default(),
         // A fragment has no title: any level-1 heading is set as a section.
         title: Some(Vec::new()),
+        title_id: None,
+        pending_caption: None,
         ids: HashSet::new(),
         footnote_numbers: HashMap::new(),
         footnotes: BTreeMap::new(),
@@ -146,6 +156,10 @@ impl<'t> Lowerer<'t> {
     fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         let message = message.into();
         let code = if message.starts_with("image") { Code::Image } else { Code::Markdown };
+        self.error_code(span, message, hint, code);
+    }
+
+    fn error_code(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>, code: Code) {
         let d = Diagnostic::error(message).in_file(self.rel).at(span.line, span.column).with_hint(hint).code(code);
         self.diags.push(d);
     }
@@ -259,14 +273,25 @@ impl<'t> Lowerer<'t> {
             }
             NodeValue::MultilineComment(_) => {}
             NodeValue::Paragraph => {
-                let content = self.inlines_of(node);
-                out.push(Block::Paragraph { span, content });
+                let beside_table = attrs::is_table(node.previous_sibling()) || attrs::is_table(node.next_sibling());
+                if beside_table && attrs::is_caption(node) {
+                    self.table_caption(node, span, out);
+                } else if let Some((image, id)) = attrs::figure_parts(node)
+                    && let Some(figure) = self.figure(image, id, span)
+                {
+                    out.extend(figure);
+                } else {
+                    let content = self.inlines_of(node);
+                    out.push(Block::Paragraph { span, content });
+                }
             }
             NodeValue::Heading(heading) => {
+                let explicit = attrs::take_trailing_id(node);
                 let content = self.inlines_of(node);
                 // The title is the first level-1 heading at the top level, unless front matter gives one.
                 if heading.level == 1 && self.title.is_none() && self.depth == 1 && self.front.title.is_none() {
                     self.title = Some(content);
+                    self.title_id = explicit.filter(|id| self.check_ref_id(id, RefKind::Section, span));
                     return;
                 }
                 let level = if heading.level == 1 {
@@ -279,7 +304,10 @@ impl<'t> Lowerer<'t> {
                 } else {
                     heading.level
                 };
-                let id = self.unique_id(&plain_text(&content));
+                let id = match explicit {
+                    Some(id) if self.check_heading_id(&id, span) => id,
+                    _ => self.unique_id(&plain_text(&content)),
+                };
                 out.push(Block::Heading { span, level, id, content });
             }
             NodeValue::ThematicBreak => out.push(Block::Rule { span }),
@@ -307,7 +335,8 @@ impl<'t> Lowerer<'t> {
                     cells.resize(aligns.len(), Vec::new());
                     if is_header { header = cells } else { rows.push(cells) }
                 }
-                out.push(Block::Table { span, aligns, header, rows });
+                let caption = self.pending_caption.take();
+                out.push(Block::Table { span, aligns, header, rows, caption });
             }
             // Inline nodes directly under a block container: keep their text as a paragraph.
             NodeValue::Text(_)
@@ -365,8 +394,9 @@ impl<'t> Lowerer<'t> {
         self.citations(out, span)
     }
 
-    /// Replace citations written in text runs by `Inline::Cite`, located at their own line.
-    fn citations(&self, inlines: Vec<Inline>, node_span: Span) -> Vec<Inline> {
+    /// Replace citations written in text runs by `Inline::Cite` (cross-references by
+    /// `Inline::CrossRef`), located at their own line.
+    fn citations(&mut self, inlines: Vec<Inline>, node_span: Span) -> Vec<Inline> {
         let mut out = Vec::with_capacity(inlines.len());
         for inline in inlines {
             match inline {
@@ -376,7 +406,18 @@ impl<'t> Lowerer<'t> {
                             Piece::Text(t) => push_text(&mut out, &typography::apply(self.lang, &t)),
                             Piece::Cite { mode, items, raw } => {
                                 let span = self.locate(&raw, node_span);
-                                out.push(Inline::Cite { span, mode, items, raw });
+                                match attrs::all_crossrefs(&items) {
+                                    Some(false) => out.push(Inline::Cite { span, mode, items, raw }),
+                                    Some(true) => out.extend(attrs::crossrefs(items, span)),
+                                    None => {
+                                        self.error(
+                                            span,
+                                            format!("`{raw}` mixes cross-references and citations"),
+                                            "write them in brackets of their own: [@fig:map] [@key]",
+                                        );
+                                        push_text(&mut out, &raw);
+                                    }
+                                }
                             }
                         }
                     }
@@ -476,6 +517,86 @@ impl<'t> Lowerer<'t> {
             | NodeValue::BlockDirective(_)
             | NodeValue::MultilineComment(_) => out.extend(self.inlines_of(node)),
         }
+    }
+
+    /// Lower an image alone in its paragraph into a numbered figure, when it has a title (the
+    /// caption) or an id (then the alt text is also the caption); `None` leaves it a plain image.
+    fn figure<'a>(&mut self, image: &'a AstNode<'a>, id: Option<String>, span: Span) -> Option<Option<Block>> {
+        let (url, title) = match &image.data().value {
+            NodeValue::Image(link) => (link.url.clone(), link.title.trim().to_string()),
+            _ => return None,
+        };
+        if title.is_empty() && id.is_none() {
+            return None;
+        }
+        let id = id.filter(|id| self.check_ref_id(id, RefKind::Figure, span));
+        let described = self.inlines_of(image);
+        let alt = plain_text(&described);
+        let content = if title.is_empty() { described } else { self.citations(vec![Inline::Text(title)], span) };
+        let caption = Caption { span, id, number: 0, label: String::new(), content };
+        Some(self.image_path(&url, span).map(|path| Block::Figure { span, path, alt, caption }))
+    }
+
+    /// Lower a `Table: …` paragraph into the caption of the table before it, or the one after it.
+    fn table_caption<'a>(&mut self, node: &'a AstNode<'a>, span: Span, out: &mut [Block]) {
+        attrs::strip_caption_prefix(node);
+        let id = attrs::take_trailing_id(node).filter(|id| self.check_ref_id(id, RefKind::Table, span));
+        let content = self.inlines_of(node);
+        let caption = Caption { span, id, number: 0, label: String::new(), content };
+        if attrs::is_table(node.previous_sibling())
+            && let Some(Block::Table { caption: slot @ None, .. }) = out.last_mut()
+        {
+            *slot = Some(caption);
+        } else if attrs::is_table(node.next_sibling()) && self.pending_caption.is_none() {
+            self.pending_caption = Some(caption);
+        } else {
+            self.error(span, "this table already has a caption", "keep one `Table: …` paragraph beside each table");
+        }
+    }
+
+    /// Whether `id` (from `{#id}`) is a usable cross-reference id of `kind`; reports it when not.
+    fn check_ref_id(&mut self, id: &str, kind: RefKind, span: Span) -> bool {
+        if attrs::valid_id(id) && RefKind::of(id) == Some(kind) {
+            return true;
+        }
+        let what = match kind {
+            RefKind::Figure => "a figure",
+            RefKind::Table => "a table",
+            RefKind::Section => "a chapter title",
+        };
+        let p = kind.prefix();
+        self.error_code(
+            span,
+            format!("`{{#{id}}}` is not an id for {what}"),
+            format!("write `{{#{p}name}}`: `{p}` then ASCII letters, digits, `-` or `_`"),
+            Code::Link,
+        );
+        false
+    }
+
+    /// Whether `id` (from `{#id}`) can be a heading's anchor in this chapter; reports it when not.
+    fn check_heading_id(&mut self, id: &str, span: Span) -> bool {
+        let kind = RefKind::of(id);
+        if !attrs::valid_id(id) || matches!(kind, Some(RefKind::Figure | RefKind::Table)) {
+            self.error_code(
+                span,
+                format!("`{{#{id}}}` is not an id for a heading"),
+                "write `{#sec:name}` (or another id of ASCII letters, digits, `-`, `_`, not starting with `fig:` or `tbl:`)",
+                Code::Link,
+            );
+            return false;
+        }
+        // Section ids are checked edition-wide by the cross-reference pass, which names both places.
+        if !self.ids.insert(id.to_string()) && kind.is_none() {
+            self.error_code(
+                span,
+                format!("the id `{id}` is used twice in this chapter"),
+                "choose another id; headings without one get an id from their text",
+                Code::Link,
+            );
+            return false;
+        }
+        true
     }
 
     fn front_matter(&mut self, raw: &str) {
@@ -708,6 +829,64 @@ mod tests {
         assert!(is_html_markup("<foo bar=1>"));
         assert!(!is_html_markup("<label>"));
         assert!(!is_html_markup("<T>"));
+    }
+
+    fn lowered(markdown: &str, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>) {
+        crate::markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), markdown, lang)
+    }
+
+    #[test]
+    fn heading_and_title_ids_are_taken_from_the_text() {
+        let (chapter, diags) = lowered(
+            "# Title {#sec:intro}
+
+## Our *method* {#sec:method}
+",
+            "fr",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let chapter = chapter.unwrap();
+        assert_eq!(chapter.id.as_deref(), Some("sec:intro"));
+        assert_eq!(chapter.title, [Inline::Text("Title".into())]);
+        let Block::Heading { id, content, .. } = &chapter.blocks[0] else { panic!("{:?}", chapter.blocks) };
+        assert_eq!(id, "sec:method");
+        assert_eq!(plain_text(content), "Our method");
+    }
+
+    #[test]
+    fn caption_paragraph_before_a_table_captions_it() {
+        let md = "# T\n\nTable: Costs, in *euros* {#tbl:costs}\n\n| a |\n|---|\n| 1 |\n\nAfter.\n";
+        let (chapter, diags) = lowered(md, "fr");
+        assert!(diags.is_empty(), "{diags:?}");
+        let blocks = chapter.unwrap().blocks;
+        assert_eq!(blocks.len(), 2, "the caption is no paragraph: {blocks:?}");
+        let Block::Table { caption: Some(caption), .. } = &blocks[0] else { panic!("{blocks:?}") };
+        assert_eq!(caption.id.as_deref(), Some("tbl:costs"));
+        assert_eq!(plain_text(&caption.content), "Costs, in euros");
+    }
+
+    #[test]
+    fn a_second_caption_for_one_table_is_an_error() {
+        let md = "# T\n\nTable: One\n\n| a |\n|---|\n| 1 |\n\n: Two\n";
+        let (_, diags) = lowered(md, "en");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "this table already has a caption");
+        assert_eq!(diags[0].line, Some(9));
+    }
+
+    #[test]
+    fn brackets_mixing_cross_references_and_citations_are_errors() {
+        let (_, diags) = lowered("# T\n\nSee [@fig:a; @smith].\n", "en");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "`[@fig:a; @smith]` mixes cross-references and citations");
+        assert_eq!((diags[0].line, diags[0].column), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn text_after_an_image_keeps_it_a_plain_paragraph() {
+        let (chapter, _) = lowered("# T\n\n![a](x.png \"Title\") and {#fig:x}\n", "en");
+        let blocks = chapter.unwrap().blocks;
+        assert!(matches!(blocks.as_slice(), [Block::Paragraph { .. }]), "{blocks:?}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! one chapter file into the owned model. comrak's arena never leaves this module.
 
 mod anchor;
+mod attrs;
 mod cite;
 mod lower;
 pub mod typography;

@@ -62,6 +62,13 @@ pub fn emit_typst(plan: &Plan, edition: &Edition, files: &[TypstFile]) -> Result
                 outputs.push((format!("/{path}"), bytes));
             }
         });
+        crate::document::walk::visit_blocks(&chapter.blocks, &mut |block| {
+            if let crate::document::model::Block::Figure { path, .. } = block
+                && let Ok(bytes) = files::read(&plan.root, path)
+            {
+                outputs.push((format!("/{path}"), bytes));
+            }
+        });
     }
     for (path, bytes) in outputs {
         write_atomic(&dir.join(path.trim_start_matches('/')), &bytes).map_err(fail)?;

@@ -52,6 +52,7 @@ mod tests {
             kind: crate::document::model::ChapterKind::Body,
             lang: lang.map(str::to_string),
             title: vec![Inline::Text("A".into())],
+            id: None,
             blocks: Vec::new(),
             footnotes: BTreeMap::new(),
         }

@@ -21,6 +21,9 @@ pub fn check_links(chapters: &[Chapter]) -> Vec<Diagnostic> {
                 Block::Profile { id, .. } => {
                     ids.insert(id.as_str());
                 }
+                Block::Figure { caption, .. } | Block::Table { caption: Some(caption), .. } => {
+                    ids.extend(caption.id.as_deref());
+                }
                 _ => {}
             });
             (c.slug.as_str(), ids)

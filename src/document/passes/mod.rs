@@ -5,6 +5,7 @@
 
 pub mod assemble;
 pub mod citations;
+pub mod crossrefs;
 pub mod links;
 pub mod people;
 pub mod standards;

@@ -182,6 +182,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
                 kind: ChapterKind::People,
                 lang: None,
                 title: vec![Inline::Text(edition.string(&bios_title(&profiled)).to_string())],
+                id: None,
                 blocks,
                 footnotes: BTreeMap::new(),
             },

@@ -30,6 +30,7 @@ pub fn mark(blocks: &mut [Block]) {
             | Block::Turn { .. }
             | Block::Code { .. }
             | Block::Table { .. }
+            | Block::Figure { .. }
             | Block::Rule { .. }
             | Block::References { .. } => {}
         }

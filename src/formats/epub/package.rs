@@ -229,6 +229,9 @@ fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagn
             if let crate::document::model::Block::Profile { portrait: Some((path, _)), .. } = block {
                 visit(&Inline::Image { span: Span::default(), path: path.clone(), alt: String::new() });
             }
+            if let crate::document::model::Block::Figure { span, path, alt, .. } = block {
+                visit(&Inline::Image { span: *span, path: path.clone(), alt: alt.clone() });
+            }
         });
     }
     if errors.is_empty() { Ok(images) } else { Err(errors) }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use crate::document::model::{Align, Block, Chapter, ChapterKind, Edition, Inline, LinkTarget};
+use crate::document::model::{Align, Block, Caption, Chapter, ChapterKind, Edition, Inline, LinkTarget};
 use crate::document::walk::plain_text;
 use crate::formats::escape::{url, xml};
 use crate::lang::speaker_label;
@@ -76,9 +76,11 @@ fn chapter_anchor(slug: &str) -> String {
     format!("ch-{slug}")
 }
 
-/// The id of a section heading (prefixed, so it is a valid XML name even when it starts with a digit).
+/// The id of a section heading, figure or table (prefixed, so it is a valid XML name even when it
+/// starts with a digit; the `:` of `sec:method`, which XML ids may not hold, becomes `.`, which
+/// no other id holds).
 fn heading_anchor(id: &str) -> String {
-    format!("h-{id}")
+    format!("h-{}", id.replace(':', "."))
 }
 
 /// Render the title page.
@@ -350,8 +352,15 @@ impl<'e> Writer<'e> {
                 self.out.push_str(&xml(text));
                 self.out.push_str("</code></pre>\n");
             }
-            Block::Table { aligns, header, rows, .. } => {
-                self.out.push_str("<table>\n<thead>\n<tr>");
+            Block::Table { aligns, header, rows, caption, .. } => {
+                match caption {
+                    Some(caption) => {
+                        let _ = write!(self.out, "<table{}>\n<caption>", id_attribute(caption));
+                        self.caption(caption);
+                        self.out.push_str("</caption>\n<thead>\n<tr>");
+                    }
+                    None => self.out.push_str("<table>\n<thead>\n<tr>"),
+                }
                 for (cell, align) in header.iter().zip(aligns) {
                     let _ = write!(self.out, "<th{}>", align_class(*align));
                     self.inlines(cell);
@@ -368,6 +377,12 @@ impl<'e> Writer<'e> {
                     self.out.push_str("</tr>\n");
                 }
                 self.out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Figure { path, alt, caption, .. } => {
+                let img = self.img(path, alt);
+                let _ = write!(self.out, "<figure class=\"numbered\"{}>{img}<figcaption>", id_attribute(caption));
+                self.caption(caption);
+                self.out.push_str("</figcaption></figure>\n");
             }
             Block::Rule { .. } => self.out.push_str("<hr/>\n"),
             Block::Profile { id, name, detail, portrait, url, bio, .. } => {
@@ -411,6 +426,15 @@ impl<'e> Writer<'e> {
         }
     }
 
+    /// Write a caption's number label and text (the inside of `<figcaption>` or `<caption>`).
+    fn caption(&mut self, caption: &Caption) {
+        let _ = write!(self.out, "<span class=\"caption-number\">{}</span>", xml(&caption.label));
+        if !caption.content.is_empty() {
+            self.out.push(' ');
+            self.inlines(&caption.content);
+        }
+    }
+
     fn wrapped(&mut self, tag: &str, content: &[Inline]) {
         let _ = write!(self.out, "<{tag}>");
         self.inlines(content);
@@ -445,6 +469,15 @@ impl<'e> Writer<'e> {
             }
             Inline::FootnoteRef { label, .. } => self.noteref(label),
             Inline::Cite { raw, .. } => self.out.push_str(&xml(raw)),
+            Inline::CrossRef { text, target, .. } => match target {
+                Some(LinkTarget::Internal { chapter, anchor }) => {
+                    let href = self.internal_href(chapter, anchor);
+                    let _ = write!(self.out, "<a class=\"crossref\" href=\"{}\">", xml(&href));
+                    self.inlines(text);
+                    self.out.push_str("</a>");
+                }
+                Some(LinkTarget::External(_)) | None => self.inlines(text),
+            },
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::SoftBreak => {
                 if self.soft_break_space {
@@ -500,6 +533,11 @@ impl<'e> Writer<'e> {
             self.out.push_str("</aside>\n");
         }
     }
+}
+
+/// The ` id="…"` attribute of a captioned figure or table, if it has an id.
+fn id_attribute(caption: &Caption) -> String {
+    caption.id.as_ref().map(|id| format!(" id=\"{}\"", xml(&heading_anchor(id)))).unwrap_or_default()
 }
 
 fn align_class(align: Align) -> &'static str {

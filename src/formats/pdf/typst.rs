@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::document::model::{Align, Block, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
+use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
@@ -358,7 +358,7 @@ impl Writer<'_> {
                 let lang = lang.as_deref().map_or("none".to_string(), string);
                 let _ = write!(self.out, "#raw(block: true, lang: {lang}, {})", string(text));
             }
-            Block::Table { aligns, header, rows, .. } => {
+            Block::Table { aligns, header, rows, caption, .. } => {
                 let align: Vec<&str> = aligns
                     .iter()
                     .map(|a| match a {
@@ -368,6 +368,9 @@ impl Writer<'_> {
                     })
                     .collect();
                 let _ = write!(self.out, "#md-table(columns: {}, align: ({},)", aligns.len().max(1), align.join(", "));
+                if let Some(caption) = caption {
+                    self.caption_args(caption);
+                }
                 self.out.push_str(",\n  table.header(");
                 for (i, cell) in header.iter().enumerate() {
                     self.out.push_str(if i == 0 { "[" } else { ", [" });
@@ -383,6 +386,11 @@ impl Writer<'_> {
                         self.out.push(']');
                     }
                 }
+                self.out.push(')');
+            }
+            Block::Figure { path, alt, caption, .. } => {
+                let _ = write!(self.out, "#md-figure({}, alt: {}", string(&format!("/{path}")), string(alt));
+                self.caption_args(caption);
                 self.out.push(')');
             }
             Block::Rule { .. } => self.out.push_str("#rule()"),
@@ -419,6 +427,19 @@ impl Writer<'_> {
     fn inlines(&mut self, inlines: &[Inline]) {
         for inline in inlines {
             self.inline(inline);
+        }
+    }
+
+    /// Write a caption as the named arguments `number:`, `id:` and `caption:` of a template call.
+    fn caption_args(&mut self, caption: &Caption) {
+        let id = caption.id.as_ref().map_or("none".into(), |id| string(&anchor_label(&self.chapter.slug, id)));
+        let _ = write!(self.out, ", number: {}, id: {id}, caption: ", string(&caption.label));
+        if caption.content.is_empty() {
+            self.out.push_str("none");
+        } else {
+            self.out.push('[');
+            self.inlines(&caption.content);
+            self.out.push(']');
         }
     }
 
@@ -469,6 +490,17 @@ impl Writer<'_> {
                 self.footnote(label);
             }
             Inline::Cite { raw, .. } => self.out.push_str(&markup(raw)),
+            Inline::CrossRef { span, text, target, .. } => {
+                self.mark(*span);
+                match target {
+                    Some(LinkTarget::Internal { chapter, anchor }) => {
+                        let _ = write!(self.out, "#link(label({}))[", string(&anchor_label(chapter, anchor)));
+                        self.inlines(text);
+                        self.out.push(']');
+                    }
+                    Some(LinkTarget::External(_)) | None => self.inlines(text),
+                }
+            }
             Inline::LineBreak => self.out.push_str("#linebreak()"),
             Inline::SoftBreak => {
                 if self.soft_break_space {

@@ -219,6 +219,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
                 kind: ChapterKind::References,
                 lang: None,
                 title: vec![Inline::Text(edition.string("bibliography").to_string())],
+                id: None,
                 blocks: vec![Block::References { span: Span::default(), hanging: list.hanging_indent, entries }],
                 footnotes: BTreeMap::new(),
             });
