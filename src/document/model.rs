@@ -25,7 +25,7 @@ pub struct Edition {
     pub meta: Meta,
     /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
-    /// Labels of generated parts in the edition's language (every key of `STRING_KEYS`).
+    /// Labels of generated parts in the edition's language (every key of the shipped English labels).
     pub strings: BTreeMap<String, String>,
     /// Set when the edition is a translation.
     pub translation: Option<Translation>,
@@ -56,6 +56,18 @@ impl Edition {
     /// Return the label for a generated part, e.g. `contents`.
     pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// Return the credit of a translation (`Translated from English by ...`), naming the source
+    /// language in the edition's language (its `language-<code>` label, else its tag).
+    pub fn translation_credit(&self) -> Option<String> {
+        let t = self.translation.as_ref()?;
+        let key = format!("language-{}", crate::lang::primary(&t.of).to_ascii_lowercase());
+        let source = self.strings.get(&key).map_or(t.of.as_str(), String::as_str);
+        Some(match &t.translator {
+            Some(who) => self.string("translation-credit").replace("{source}", source).replace("{translator}", who),
+            None => self.string("translation-credit-anonymous").replace("{source}", source),
+        })
     }
 
     /// Return the text direction of the edition's language.
@@ -188,37 +200,6 @@ pub struct Translation {
     /// Who translated it.
     pub translator: Option<String>,
 }
-
-/// The labels every edition has, with their English defaults.
-pub const STRING_KEYS: &[(&str, &str)] = &[
-    ("contents", "Contents"),
-    ("about-interviewees", "About the interviewees"),
-    ("participants", "Participants"),
-    ("contributors", "Contributors"),
-    ("interviewer", "Interviewer"),
-    ("role-author", "Author"),
-    ("role-editor", "Editor"),
-    ("role-interviewer", "Interviewer"),
-    ("role-interviewee", "Interviewee"),
-    ("role-translator", "Translator"),
-    ("role-contributor", "Contributor"),
-    ("about-authors", "About the authors"),
-    ("about-editors", "About the editors"),
-    ("about-interviewers", "About the interviewers"),
-    ("about-translators", "About the translators"),
-    ("about-contributors", "About the contributors"),
-    ("about-people", "About the contributors"),
-    ("bibliography", "References"),
-    ("imprint", "Imprint"),
-    ("published-by", "Published by"),
-    ("office", ""),
-    ("translation-credit", "Translated from the English original by {translator}."),
-    ("untranslated", "This chapter is not translated yet; the original follows."),
-    ("landmarks", "Landmarks"),
-    ("cover", "Cover"),
-    ("title-page", "Title page"),
-    ("footnotes", "Notes"),
-];
 
 /// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
 #[derive(Debug, Clone, Default)]
@@ -535,6 +516,18 @@ mod tests {
         edition.strings.insert("contents".into(), "Sommaire".into());
         assert_eq!(edition.string("contents"), "Sommaire");
         assert_eq!(edition.string("imprint"), "imprint");
+    }
+
+    #[test]
+    fn translation_credit_names_the_source_language_and_the_translator() {
+        let strings = [("translation-credit", "Aus {source} von {translator}."), ("language-fr", "Französisch")];
+        let mut edition = Edition { strings: strings.map(|(k, v)| (k.into(), v.into())).into(), ..Edition::default() };
+        assert_eq!(edition.translation_credit(), None);
+        edition.translation =
+            Some(Translation { of: "fr-CA".into(), status: "draft".into(), translator: Some("Ada".into()) });
+        assert_eq!(edition.translation_credit().as_deref(), Some("Aus Französisch von Ada."));
+        edition.translation.as_mut().unwrap().of = "sw".into();
+        assert_eq!(edition.translation_credit().as_deref(), Some("Aus sw von Ada."));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod epub;
 mod fuzz;
 mod hostile;
 mod kinds;
+mod labels;
 mod layers;
 mod pdf;
 mod people;

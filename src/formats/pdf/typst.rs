@@ -70,12 +70,12 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
     t.push_str("#show: report.with(\n");
     let _ = writeln!(t, "  title: {},", string(&m.title));
     let _ = writeln!(t, "  subtitle: {},", opt(&m.subtitle));
-    let _ = writeln!(t, "  lang: {},", string(&edition.lang));
+    // typst takes the language and the region apart, and no script subtag.
+    let (lang, region) = crate::lang::typst_lang(&edition.lang);
+    let _ = writeln!(t, "  lang: {},", string(&lang));
+    let _ = writeln!(t, "  region: {},", opt(&region));
     let _ = writeln!(t, "  dir: {},", edition.dir());
-    let credit = edition.translation.as_ref().map(|tr| {
-        let who = tr.translator.as_deref().unwrap_or("?");
-        edition.string("translation-credit").replace("{translator}", who)
-    });
+    let credit = edition.translation_credit();
     let _ = writeln!(t, "  credit: {},", opt(&credit));
     let profile = if print.profile == Profile::Print { "print" } else { "screen" };
     let _ = writeln!(
@@ -128,7 +128,8 @@ pub fn cover_file(edition: &Edition) -> TypstFile {
     let mut t = String::new();
     let _ = writeln!(t, "#import {}: title-page", string(TEMPLATE_PATH));
     t.push_str("#set page(width: 160mm, height: 240mm)\n");
-    let _ = writeln!(t, "#set text(lang: {}, dir: {})", string(&edition.lang), edition.dir());
+    let (lang, region) = crate::lang::typst_lang(&edition.lang);
+    let _ = writeln!(t, "#set text(lang: {}, region: {}, dir: {})", string(&lang), opt(&region), edition.dir());
     let _ = writeln!(
         t,
         "#title-page({}, {}, (name: {}, office: {}), {})",
