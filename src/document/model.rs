@@ -519,18 +519,6 @@ mod tests {
     }
 
     #[test]
-    fn translation_credit_names_the_source_language_and_the_translator() {
-        let strings = [("translation-credit", "Aus {source} von {translator}."), ("language-fr", "Französisch")];
-        let mut edition = Edition { strings: strings.map(|(k, v)| (k.into(), v.into())).into(), ..Edition::default() };
-        assert_eq!(edition.translation_credit(), None);
-        edition.translation =
-            Some(Translation { of: "fr-CA".into(), status: "draft".into(), translator: Some("Ada".into()) });
-        assert_eq!(edition.translation_credit().as_deref(), Some("Aus Französisch von Ada."));
-        edition.translation.as_mut().unwrap().of = "sw".into();
-        assert_eq!(edition.translation_credit().as_deref(), Some("Aus sw von Ada."));
-    }
-
-    #[test]
     fn edition_direction_follows_the_primary_language() {
         let of = |lang: &str| Edition { lang: lang.into(), ..Edition::default() }.dir();
         assert_eq!(of("ar"), Dir::Rtl);

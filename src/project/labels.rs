@@ -164,4 +164,22 @@ mod tests {
             Some("add `cover: Cover` under `strings:` in chapters/it/edition.yaml, translated")
         );
     }
+
+    #[test]
+    fn translation_credit_names_the_source_language_and_the_translator() {
+        let strings = [("translation-credit", "Aus {source} von {translator}."), ("language-fr", "Französisch")];
+        let mut edition = crate::document::model::Edition {
+            strings: strings.map(|(k, v)| (k.into(), v.into())).into(),
+            ..crate::document::model::Edition::default()
+        };
+        assert_eq!(edition.translation_credit(), None);
+        edition.translation = Some(crate::document::model::Translation {
+            of: "fr-CA".into(),
+            status: "draft".into(),
+            translator: Some("Ada".into()),
+        });
+        assert_eq!(edition.translation_credit().as_deref(), Some("Aus Französisch von Ada."));
+        edition.translation.as_mut().unwrap().of = "sw".into();
+        assert_eq!(edition.translation_credit().as_deref(), Some("Aus sw von Ada."));
+    }
 }
