@@ -1,6 +1,7 @@
 //! Every fact Spotlight knows about languages and scripts, in one table: text direction, the
 //! script and its fonts' Unicode ranges, line breaking, punctuation conventions, the speaker colon
-//! and the CSL locale. Every layer asks here; no other file lists language codes. Pure data.
+//! and the CSL locale; whether a language tag is well-formed and registered (BCP 47), with a
+//! suggestion when it is not. Every layer asks here; no other file lists language codes. Pure data.
 //!
 //! Adding a language whose script is known is one row of `LANGUAGES`; a new script is one row of
 //! `SCRIPTS` (and a font in `fonts/`, named under `fonts.scripts` in report.yaml).
@@ -194,6 +195,24 @@ pub fn locale(lang: &str) -> String {
     }
 }
 
+/// List the CSL locales an edition in `lang` may format citations in, best first: the tag itself,
+/// the language with its region (`zh-CN` of `zh-Hans-CN`), the language's own default (`de-DE` of
+/// `de-AT`, `zh-TW` for Traditional Chinese), then the bare language.
+pub fn locale_candidates(lang: &str) -> Vec<String> {
+    let (language, region) = typst_lang(lang);
+    let mut out = vec![lang.to_string()];
+    if let Some(region) = region {
+        out.push(format!("{language}-{region}"));
+    }
+    if language == "zh" && lang.split('-').any(|p| p.eq_ignore_ascii_case("hant")) {
+        out.push("zh-TW".into());
+    }
+    out.extend(of(lang).locale.map(str::to_string));
+    out.push(language);
+    out.dedup();
+    out
+}
+
 /// The direction of the first letter with a strong direction (as HTML `dir="auto"` decides).
 pub fn first_strong_dir(text: &str) -> Option<Dir> {
     text.chars().find_map(|c| {
@@ -211,6 +230,159 @@ pub fn first_strong_dir(text: &str) -> Option<Dir> {
 /// Whether a character counts as a word of its own (Han, kana, hangul), for word counts.
 pub fn is_word_character(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
+}
+
+/// English and native names of languages people write instead of their code (`english` -> `en`).
+const NAMES: &[(&str, &str)] = &[
+    ("english", "en"),
+    ("french", "fr"),
+    ("francais", "fr"),
+    ("français", "fr"),
+    ("spanish", "es"),
+    ("espanol", "es"),
+    ("español", "es"),
+    ("castellano", "es"),
+    ("german", "de"),
+    ("deutsch", "de"),
+    ("arabic", "ar"),
+    ("hebrew", "he"),
+    ("chinese", "zh"),
+    ("mandarin", "zh"),
+    ("japanese", "ja"),
+    ("russian", "ru"),
+    ("portuguese", "pt"),
+    ("portugues", "pt"),
+    ("italian", "it"),
+    ("italiano", "it"),
+    ("dutch", "nl"),
+    ("korean", "ko"),
+    ("persian", "fa"),
+    ("farsi", "fa"),
+    ("hindi", "hi"),
+    ("urdu", "ur"),
+    ("turkish", "tr"),
+    ("polish", "pl"),
+    ("ukrainian", "uk"),
+    ("swedish", "sv"),
+    ("greek", "el"),
+    ("thai", "th"),
+    ("swahili", "sw"),
+    ("catalan", "ca"),
+];
+
+/// ISO 639-2 codes (bibliographic and terminology) of languages BCP 47 writes with two letters.
+const ALPHA3: &[(&str, &str)] = &[
+    ("eng", "en"),
+    ("fre", "fr"),
+    ("fra", "fr"),
+    ("spa", "es"),
+    ("ger", "de"),
+    ("deu", "de"),
+    ("ara", "ar"),
+    ("heb", "he"),
+    ("chi", "zh"),
+    ("zho", "zh"),
+    ("jpn", "ja"),
+    ("rus", "ru"),
+    ("por", "pt"),
+    ("ita", "it"),
+    ("dut", "nl"),
+    ("nld", "nl"),
+    ("kor", "ko"),
+    ("per", "fa"),
+    ("fas", "fa"),
+    ("hin", "hi"),
+    ("urd", "ur"),
+    ("tur", "tr"),
+    ("pol", "pl"),
+    ("ukr", "uk"),
+    ("swe", "sv"),
+    ("gre", "el"),
+    ("ell", "el"),
+    ("tha", "th"),
+    ("swa", "sw"),
+    ("cat", "ca"),
+    ("yid", "yi"),
+    ("nep", "ne"),
+    ("mar", "mr"),
+];
+
+/// Why a language tag cannot name an edition, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagProblem {
+    /// What is wrong, naming the tag.
+    pub message: String,
+    /// The suggestion.
+    pub hint: String,
+}
+
+/// Check that a language tag is well-formed (RFC 5646) and that its language, script and region
+/// subtags are registered (IANA), so typst and EPUB readers can both use it.
+pub fn check_tag(tag: &str) -> Result<(), TagProblem> {
+    let problem = |message: String| TagProblem { message, hint: suggestion(tag) };
+    let parsed = language_tags::LanguageTag::parse(tag)
+        .map_err(|e| problem(format!("`{tag}` is not a well-formed language tag (BCP 47): {e}")))?;
+    // Private-use and grandfathered tags are valid BCP 47 but name no language typst can set.
+    let lower = parsed.as_str().to_ascii_lowercase();
+    if lower.starts_with("x-") || lower.starts_with("i-") {
+        return Err(problem(format!("`{tag}` is not a language Spotlight can set: it names no registered language")));
+    }
+    parsed.validate().map_err(|e| {
+        use language_tags::ValidationError as V;
+        problem(match e {
+            V::PrimaryLanguageNotInRegistry => format!("`{tag}` is not a registered language"),
+            V::ScriptNotInRegistry => {
+                format!("`{tag}`: `{}` is not a registered script", parsed.script().unwrap_or_default())
+            }
+            V::RegionNotInRegistry => {
+                format!("`{tag}`: `{}` is not a registered region", parsed.region().unwrap_or_default())
+            }
+            other => format!("`{tag}` is not a valid language tag (BCP 47): {other}"),
+        })
+    })
+}
+
+/// Suggest what to write instead of a tag that does not check: its well-formed spelling
+/// (`en_us` -> `en-US`), the code of a language name or ISO 639-2 code (`english`, `ger` -> `en`,
+/// `de`), or the known codes closest to it.
+fn suggestion(tag: &str) -> String {
+    let spelled = tag.trim().replace('_', "-");
+    let (first, rest) = match spelled.split_once('-') {
+        Some((first, rest)) => (first.to_lowercase(), Some(rest)),
+        None => (spelled.to_lowercase(), None),
+    };
+    let code = NAMES.iter().chain(ALPHA3).find(|(name, _)| *name == first).map_or(first.as_str(), |(_, code)| code);
+    let candidate = match rest {
+        Some(rest) => format!("{code}-{rest}"),
+        None => code.to_string(),
+    };
+    if let Ok(parsed) = language_tags::LanguageTag::parse(&candidate)
+        && parsed.is_valid()
+        && parsed.as_str() != tag
+    {
+        return format!("write `{parsed}`");
+    }
+    let mut near: Vec<(usize, &str)> =
+        LANGUAGES.iter().map(|l| (crate::diag::edit_distance(code, l.code), l.code)).collect();
+    near.sort_by_key(|(d, _)| *d);
+    let best = near.first().map_or(0, |(d, _)| *d);
+    let close: Vec<&str> = near.iter().filter(|(d, _)| *d == best).take(5).map(|(_, c)| *c).collect();
+    format!(
+        "use an ISO 639 language code (optionally with a script or region: `zh-Hans`, `pt-BR`); the closest known codes are {}",
+        close.join(", ")
+    )
+}
+
+/// Split a language tag the way typst's `text` takes it: the language in lower case and, when the
+/// tag has one that typst accepts (two letters), the region in upper case.
+pub fn typst_lang(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or(tag).to_ascii_lowercase();
+    let region = parts
+        .take_while(|p| p.len() != 1)
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase);
+    (language, region)
 }
 
 #[cfg(test)]
@@ -253,6 +425,46 @@ mod tests {
         assert_eq!(locale("en"), "en-US");
         assert_eq!(locale("en-GB"), "en-GB");
         assert_eq!(locale("ru"), "ru");
+    }
+
+    #[test]
+    fn registered_tags_pass() {
+        for tag in ["en", "de-AT", "zh-Hans", "pt-BR", "es-419", "sr-Latn-RS", "he", "en-us"] {
+            assert_eq!(check_tag(tag), Ok(()), "{tag}");
+        }
+    }
+
+    #[test]
+    fn bad_tags_fail_with_a_suggestion() {
+        let hint = |tag: &str| check_tag(tag).unwrap_err().hint;
+        assert_eq!(hint("english"), "write `en`");
+        assert_eq!(hint("ger"), "write `de`");
+        assert_eq!(hint("deu"), "write `de`");
+        assert_eq!(hint("EN_us"), "write `en-US`");
+        assert_eq!(hint("German-CH"), "write `de-CH`");
+        assert!(hint("xx").contains("closest known codes are"), "{}", hint("xx"));
+        assert_eq!(check_tag("xx").unwrap_err().message, "`xx` is not a registered language");
+        assert_eq!(check_tag("de-UU").unwrap_err().message, "`de-UU`: `UU` is not a registered region");
+        assert_eq!(check_tag("zh-Hanz").unwrap_err().message, "`zh-Hanz`: `Hanz` is not a registered script");
+        assert!(check_tag("x-private").is_err());
+        assert!(check_tag("").is_err());
+    }
+
+    #[test]
+    fn typst_gets_the_language_and_a_two_letter_region() {
+        assert_eq!(typst_lang("de-AT"), ("de".into(), Some("AT".into())));
+        assert_eq!(typst_lang("zh-Hans"), ("zh".into(), None));
+        assert_eq!(typst_lang("zh-Hans-CN"), ("zh".into(), Some("CN".into())));
+        assert_eq!(typst_lang("es-419"), ("es".into(), None));
+        assert_eq!(typst_lang("EN"), ("en".into(), None));
+    }
+
+    #[test]
+    fn locale_candidates_fall_back_from_the_full_tag_to_the_language() {
+        assert_eq!(locale_candidates("de-AT"), ["de-AT", "de-DE", "de"]);
+        assert_eq!(locale_candidates("zh-Hans"), ["zh-Hans", "zh-CN", "zh"]);
+        assert_eq!(locale_candidates("zh-Hant-HK"), ["zh-Hant-HK", "zh-HK", "zh-TW", "zh-CN", "zh"]);
+        assert_eq!(locale_candidates("pt-BR"), ["pt-BR", "pt"]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub struct Edition {
     pub meta: Meta,
     /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
-    /// Labels of generated parts in the edition's language (every key of `STRING_KEYS`).
+    /// Labels of generated parts in the edition's language (every key of the shipped English labels).
     pub strings: BTreeMap<String, String>,
     /// Set when the edition is a translation.
     pub translation: Option<Translation>,
@@ -61,6 +61,18 @@ impl Edition {
     /// Return the label for a generated part, e.g. `contents`.
     pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// Return the credit of a translation (`Translated from English by ...`), naming the source
+    /// language in the edition's language (its `language-<code>` label, else its tag).
+    pub fn translation_credit(&self) -> Option<String> {
+        let t = self.translation.as_ref()?;
+        let key = format!("language-{}", crate::lang::primary(&t.of).to_ascii_lowercase());
+        let source = self.strings.get(&key).map_or(t.of.as_str(), String::as_str);
+        Some(match &t.translator {
+            Some(who) => self.string("translation-credit").replace("{source}", source).replace("{translator}", who),
+            None => self.string("translation-credit-anonymous").replace("{source}", source),
+        })
     }
 
     /// Return the text direction of the edition's language.
@@ -104,39 +116,6 @@ pub struct Translation {
     /// Who translated it.
     pub translator: Option<String>,
 }
-
-/// The labels every edition has, with their English defaults.
-pub const STRING_KEYS: &[(&str, &str)] = &[
-    ("contents", "Contents"),
-    ("about-interviewees", "About the interviewees"),
-    ("participants", "Participants"),
-    ("contributors", "Contributors"),
-    ("interviewer", "Interviewer"),
-    ("role-author", "Author"),
-    ("role-editor", "Editor"),
-    ("role-interviewer", "Interviewer"),
-    ("role-interviewee", "Interviewee"),
-    ("role-translator", "Translator"),
-    ("role-contributor", "Contributor"),
-    ("about-authors", "About the authors"),
-    ("about-editors", "About the editors"),
-    ("about-interviewers", "About the interviewers"),
-    ("about-translators", "About the translators"),
-    ("about-contributors", "About the contributors"),
-    ("about-people", "About the contributors"),
-    ("bibliography", "References"),
-    ("imprint", "Imprint"),
-    ("published-by", "Published by"),
-    ("office", ""),
-    ("translation-credit", "Translated from the English original by {translator}."),
-    ("untranslated", "This chapter is not translated yet; the original follows."),
-    ("landmarks", "Landmarks"),
-    ("cover", "Cover"),
-    ("title-page", "Title page"),
-    ("footnotes", "Notes"),
-    ("figure", "Figure {n}"),
-    ("table", "Table {n}"),
-];
 
 /// Report-level metadata shown on the title page, colophon and in PDF/EPUB metadata.
 #[derive(Debug, Clone, Default)]

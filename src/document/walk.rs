@@ -1,7 +1,7 @@
 //! Walkers over the model: read-only visitors of every block and inline, mutable walks over every
 //! inline vector in reading order, plain text and word counts. Used by every pass and format.
 
-use crate::document::model::{Block, Edition, Inline};
+use crate::document::model::{Block, Chapter, Edition, Inline};
 use crate::lang;
 
 /// Count the words of an edition's text: whitespace-separated words, and each CJK character as one.
@@ -18,6 +18,46 @@ pub fn word_count(edition: &Edition) -> usize {
     for chapter in &edition.chapters {
         visit_inlines(&chapter.title, &mut text);
         visit_inlines_of_blocks(&chapter.blocks, &mut text);
+    }
+    count
+}
+
+/// How many images chapters show, and how many of them have no text alternative.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageCount {
+    /// Every image: inline images (in text, titles and notes) and portraits.
+    pub images: usize,
+    /// Those whose alt text is empty or blank.
+    pub without_alt: usize,
+}
+
+/// Count the images of chapters and those without alt text (an image used twice counts twice:
+/// each use needs its own alternative).
+pub fn images_without_alt(chapters: &[Chapter]) -> ImageCount {
+    let mut count = ImageCount::default();
+    let mut add = |alt: &str| {
+        count.images += 1;
+        count.without_alt += usize::from(alt.trim().is_empty());
+    };
+    for chapter in chapters {
+        let mut inline = |i: &Inline| {
+            if let Inline::Image { alt, .. } = i {
+                add(alt);
+            }
+        };
+        visit_inlines(&chapter.title, &mut inline);
+        visit_inlines_of_blocks(&chapter.blocks, &mut inline);
+        for note in chapter.footnotes.values() {
+            visit_inlines_of_blocks(&note.blocks, &mut inline);
+        }
+        let mut block = |block: &Block| match block {
+            Block::Profile { portrait: Some((_, alt)), .. } | Block::Figure { alt, .. } => add(alt),
+            _ => {}
+        };
+        visit_blocks(&chapter.blocks, &mut block);
+        for note in chapter.footnotes.values() {
+            visit_blocks(&note.blocks, &mut block);
+        }
     }
     count
 }
@@ -173,5 +213,48 @@ pub fn visit_inline_vec_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut V
             | Inline::LineBreak
             | Inline::SoftBreak => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::model::{ChapterKind, Footnote, Span};
+
+    fn image(alt: &str) -> Inline {
+        Inline::Image { span: Span::default(), path: "a.png".into(), alt: alt.into() }
+    }
+
+    #[test]
+    fn images_without_alt_counts_every_use_and_the_blank_ones() {
+        let para = |content: Vec<Inline>| Block::Paragraph { span: Span::default(), content };
+        let mut chapter = Chapter {
+            source: "chapters/en/01-t.md".into(),
+            slug: "01-t".into(),
+            id: None,
+            kind: ChapterKind::Body,
+            lang: None,
+            title: vec![Inline::Text("T".into())],
+            blocks: vec![
+                para(vec![image("A chart"), Inline::Text(" and ".into()), image("")]),
+                Block::Quote { span: Span::default(), blocks: vec![para(vec![Inline::Emph(vec![image(" ")])])] },
+            ],
+            footnotes: [(
+                "n".to_string(),
+                Footnote { number: 1, span: Span::default(), blocks: vec![para(vec![image("note")])] },
+            )]
+            .into(),
+        };
+        assert_eq!(images_without_alt(std::slice::from_ref(&chapter)), ImageCount { images: 4, without_alt: 2 });
+        chapter.blocks.push(Block::Profile {
+            span: Span::default(),
+            id: "p".into(),
+            name: "P".into(),
+            detail: String::new(),
+            portrait: Some(("p.png".into(), String::new())),
+            url: None,
+            bio: Vec::new(),
+        });
+        assert_eq!(images_without_alt(&[chapter]), ImageCount { images: 5, without_alt: 3 });
     }
 }

@@ -227,6 +227,11 @@ fn parse_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -
     })
 }
 
+/// Parse a label file (`key: text` lines) into its labels; errors name `file` and the line.
+pub fn labels_from_yaml(text: &str, file: &Path) -> Result<std::collections::BTreeMap<String, String>, Diagnostic> {
+    parse_yaml(text, file, 1)
+}
+
 /// The required fields of `report.yaml`, each reported when missing (all of them in one run).
 const REQUIRED: &[&str] = &["title", "slug", "year", "language", "publisher"];
 

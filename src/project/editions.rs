@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use super::{ChapterFile, EditionPlan};
 use crate::diag::{Code, Diagnostic};
-use crate::document::model::{STRING_KEYS, Translation};
+use crate::document::model::Translation;
 use crate::project::config::{self, EditionConfig};
+use crate::project::labels;
 use crate::project::status::{self, ChapterState};
 
 /// Plan one edition: its settings and chapter files; for a translation, compare its chapters with
@@ -42,9 +43,8 @@ pub(super) fn plan_edition(
             .code(Code::Translation),
         );
     }
-    let mut strings: BTreeMap<String, String> =
-        STRING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    strings.extend(edition.strings);
+    let (strings, fallbacks) = labels::resolve(lang, &edition.strings, &rel_config);
+    problems.extend(fallbacks);
     let translation = edition.translation.map(|t| Translation { of: t.of, status: t.status, translator: t.translator });
     let mut chapters: Vec<ChapterFile> = own.iter().map(|p| ChapterFile { path: p.clone(), fallback: None }).collect();
     let mut status = Vec::new();
@@ -144,9 +144,9 @@ fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, bool),
     })?;
     let config: EditionConfig = config::config_from_yaml(&text, &rel, 1)?;
     for key in config.strings.keys() {
-        if !STRING_KEYS.iter().any(|(k, _)| k == key) {
+        if !labels::is_key(key) {
             let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
-            let known: Vec<&str> = STRING_KEYS.iter().map(|(k, _)| *k).collect();
+            let known: Vec<&str> = labels::english().keys().map(String::as_str).collect();
             let hint = match crate::diag::closest(key, known.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("known labels: {}", known.join(", ")),
@@ -162,6 +162,15 @@ fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, bool),
             .in_file(&rel)
             .at(line, 5)
             .with_hint("use `complete` or `draft`"));
+    }
+    if let Some(t) = &config.translation
+        && let Err(problem) = crate::lang::check_tag(&t.of)
+    {
+        let line = text.lines().position(|l| l.trim_start().starts_with("of:")).map_or(1, |i| i + 1);
+        return Err(Diagnostic::error(format!("translation.of: {}", problem.message))
+            .in_file(&rel)
+            .at(line, 5)
+            .with_hint(problem.hint));
     }
     Ok((config, true))
 }

@@ -19,6 +19,7 @@ pub mod config;
 pub mod date;
 mod editions;
 pub mod files;
+pub mod labels;
 pub mod people;
 pub mod print;
 pub mod status;
@@ -105,7 +106,7 @@ pub struct EditionPlan {
     pub title: Option<String>,
     /// Subtitle in this language, if `edition.yaml` gives one.
     pub subtitle: Option<String>,
-    /// Every label of `STRING_KEYS`, from `edition.yaml` or the English default.
+    /// Every label of the edition, from `edition.yaml`, the shipped labels or English.
     pub strings: BTreeMap<String, String>,
     /// Set when the edition is a translation.
     pub translation: Option<Translation>,
@@ -257,6 +258,7 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         Err(_) => (meta.date.0, meta.date.1, meta.date.2, 0, 0, 0),
     };
 
+    check_languages(&config, &text, &mut errors);
     let mut edition_langs =
         if config.editions.is_empty() { vec![config.language.clone()] } else { config.editions.clone() };
     for (i, lang) in edition_langs.iter().enumerate() {
@@ -278,7 +280,13 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
     });
     if !langs.is_empty() {
         for lang in langs {
-            if !edition_langs.contains(lang) {
+            if let Err(problem) = crate::lang::check_tag(lang) {
+                errors.push(
+                    Diagnostic::error(format!("--lang {lang}: {}", problem.message))
+                        .with_hint(problem.hint)
+                        .code(Code::Usage),
+                );
+            } else if !edition_langs.contains(lang) {
                 errors.push(
                     Diagnostic::error(format!("no edition `{lang}` in {CONFIG_FILE}"))
                         .with_hint(format!("known editions: {}", edition_langs.join(", ")))
@@ -322,6 +330,30 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         nocite: config.bibliography.nocite.clone(),
         timestamp,
     })
+}
+
+/// Check the language tags of report.yaml (`language`, `editions`): each must be a registered
+/// BCP 47 tag; an error names its line and suggests a fix.
+fn check_languages(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) {
+    let editions_line = line_of(text, &["editions"]);
+    let item_line = |tag: &str| {
+        let from = editions_line?;
+        let is_item = |l: &str| l.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).any(|w| w == tag);
+        text.lines().enumerate().skip(from - 1).find(|(_, l)| is_item(l)).map(|(i, _)| i + 1)
+    };
+    let tags = std::iter::once((config.language.as_str(), line_of(text, &["language"])))
+        .chain(config.editions.iter().map(|e| (e.as_str(), item_line(e).or(editions_line))));
+    for (tag, line) in tags {
+        if let Err(problem) = crate::lang::check_tag(tag) {
+            errors.push(
+                Diagnostic::error(problem.message)
+                    .in_file(CONFIG_FILE)
+                    .at(line.unwrap_or(1), 1)
+                    .with_hint(problem.hint)
+                    .code(Code::Config),
+            );
+        }
+    }
 }
 
 fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta {

@@ -12,6 +12,7 @@ mod figures;
 mod fuzz;
 mod hostile;
 mod kinds;
+mod labels;
 mod layers;
 mod new;
 mod pdf;

@@ -288,7 +288,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn unknown_edition_is_a_usage_error() {
     let p = Project::copy_of(&fixture("minimal"));
-    let run = p.run(&["build", "--lang", "xx"]);
+    let run = p.run(&["build", "--lang", "fr"]);
     run.expect_code(2);
-    assert!(run.stderr().contains("no edition `xx`"), "{}", run.stderr());
+    assert!(run.stderr().contains("no edition `fr`"), "{}", run.stderr());
 }

@@ -14,7 +14,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
 use crate::document::model::{Edition, Family, Inline, Role, Span};
-use crate::document::walk::{visit_inlines, visit_inlines_of_blocks};
+use crate::document::walk::{ImageCount, images_without_alt, visit_inlines, visit_inlines_of_blocks};
 use crate::formats::epub::xhtml::{self, CSS_HREF, ImageMap, NavEntry};
 use crate::formats::escape::{url, xml};
 use crate::project::files;
@@ -353,20 +353,26 @@ fn package_document(
         let _ = writeln!(o, "<dc:subject>{}</dc:subject>", xml(keyword));
     }
     let _ = writeln!(o, "<meta property=\"dcterms:modified\">{modified}</meta>");
-    let has_images = items.iter().any(|i| i.media_type.starts_with("image/") && i.id != "cover-image");
+    // Claim only what is true: text alternatives only when every image has one.
+    let count = images_without_alt(&edition.chapters);
     let _ = writeln!(o, "<meta property=\"schema:accessMode\">textual</meta>");
-    if has_images {
+    if count.images > 0 {
         let _ = writeln!(o, "<meta property=\"schema:accessMode\">visual</meta>");
     }
-    let _ = writeln!(o, "<meta property=\"schema:accessModeSufficient\">textual</meta>");
-    for feature in ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"] {
+    let sufficient = if count.without_alt > 0 { "textual,visual" } else { "textual" };
+    let _ = writeln!(o, "<meta property=\"schema:accessModeSufficient\">{sufficient}</meta>");
+    let mut features = vec!["structuralNavigation", "tableOfContents", "readingOrder"];
+    if count.images > 0 && count.without_alt == 0 {
+        features.push("alternativeText");
+    }
+    for feature in features {
         let _ = writeln!(o, "<meta property=\"schema:accessibilityFeature\">{feature}</meta>");
     }
     let _ = writeln!(o, "<meta property=\"schema:accessibilityHazard\">none</meta>");
     let _ = writeln!(
         o,
-        "<meta property=\"schema:accessibilitySummary\">Text with headings for every chapter, a table of contents, \
-         footnotes linked both ways and text alternatives for every image. No hazards.</meta>"
+        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
+        xml(&accessibility_summary(edition, count))
     );
     let _ = writeln!(o, "<meta name=\"cover\" content=\"cover-image\"/>");
     o.push_str("</metadata>\n<manifest>\n");
@@ -387,6 +393,30 @@ fn package_document(
     }
     o.push_str("</spine>\n</package>\n");
     o
+}
+
+/// Say in the edition's language what the EPUB offers a reader who cannot see it, and which
+/// images lack a text alternative.
+fn accessibility_summary(edition: &Edition, count: ImageCount) -> String {
+    let mut summary = edition.string("accessibility-summary").to_string();
+    let images = match count {
+        ImageCount { images: 0, .. } => None,
+        ImageCount { without_alt: 0, .. } => Some(edition.string("accessibility-images-described").to_string()),
+        ImageCount { images, without_alt } => Some(
+            edition
+                .string("accessibility-images-undescribed")
+                .replace("{missing}", &without_alt.to_string())
+                .replace("{images}", &images.to_string()),
+        ),
+    };
+    if let Some(images) = images {
+        // Chinese and Japanese sentences end in a full-width stop and run on without a space.
+        if !summary.ends_with('。') {
+            summary.push(' ');
+        }
+        summary.push_str(&images);
+    }
+    summary
 }
 
 fn ncx(edition: &Edition, identifier: &str, toc: &[NavEntry]) -> String {

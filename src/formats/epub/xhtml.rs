@@ -142,9 +142,8 @@ pub fn colophon(edition: &Edition) -> String {
         let _ = writeln!(body, "<p dir=\"ltr\">{}</p>", lines.join("<br/>"));
     }
     let _ = writeln!(body, "<p>{}</p>", m.year);
-    if let Some(t) = &edition.translation {
-        let who = t.translator.as_deref().unwrap_or("?");
-        let _ = writeln!(body, "<p>{}</p>", xml(&edition.string("translation-credit").replace("{translator}", who)));
+    if let Some(credit) = edition.translation_credit() {
+        let _ = writeln!(body, "<p>{}</p>", xml(&credit));
     }
     body.push_str("</section>\n");
     page(edition, edition.string("imprint"), "colophon", &body)
@@ -525,9 +524,11 @@ impl<'e> Writer<'e> {
         for note in notes {
             let n = note.number;
             let _ = writeln!(self.out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">");
+            let back = self.edition.string("back-to-reference").replace("{n}", &n.to_string());
             let _ = writeln!(
                 self.out,
-                "<p class=\"note-number\"><a href=\"#fnref-{n}-1\" role=\"doc-backlink\">{n}</a></p>"
+                "<p class=\"note-number\"><a href=\"#fnref-{n}-1\" role=\"doc-backlink\" aria-label=\"{}\">{n}</a></p>",
+                xml(&back)
             );
             self.blocks(&note.blocks);
             self.out.push_str("</aside>\n");

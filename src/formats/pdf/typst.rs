@@ -94,12 +94,12 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
     t.push_str("#show: report.with(\n");
     let _ = writeln!(t, "  title: {},", string(&m.title));
     let _ = writeln!(t, "  subtitle: {},", opt(&m.subtitle));
-    let _ = writeln!(t, "  lang: {},", string(&edition.lang));
+    // typst takes the language and the region apart, and no script subtag.
+    let (lang, region) = crate::lang::typst_lang(&edition.lang);
+    let _ = writeln!(t, "  lang: {},", string(&lang));
+    let _ = writeln!(t, "  region: {},", opt(&region));
     let _ = writeln!(t, "  dir: {},", edition.dir());
-    let credit = edition.translation.as_ref().map(|tr| {
-        let who = tr.translator.as_deref().unwrap_or("?");
-        edition.string("translation-credit").replace("{translator}", who)
-    });
+    let credit = edition.translation_credit();
     let _ = writeln!(t, "  credit: {},", opt(&credit));
     let profile = if print.profile == Profile::Print { "print" } else { "screen" };
     let _ = writeln!(
@@ -153,7 +153,8 @@ pub fn cover_file(edition: &Edition, theme: &Theme) -> TypstFile {
     let mut t = String::new();
     let _ = writeln!(t, "#import {}: title-page", string(TEMPLATE_PATH));
     let _ = writeln!(t, "#set page(width: {:.3}mm, height: {:.3}mm)", theme.cover_mm.0, theme.cover_mm.1);
-    let _ = writeln!(t, "#set text(lang: {}, dir: {})", string(&edition.lang), edition.dir());
+    let (lang, region) = crate::lang::typst_lang(&edition.lang);
+    let _ = writeln!(t, "#set text(lang: {}, region: {}, dir: {})", string(&lang), opt(&region), edition.dir());
     let _ = writeln!(
         t,
         "#title-page({}, {}, (name: {}, office: {}), {})",

@@ -171,9 +171,16 @@ pub(crate) fn locales() -> &'static [Locale] {
     LOCALES.get_or_init(hayagriva::archive::locales)
 }
 
-/// The CSL locale of an edition language.
+/// The CSL locale of an edition language: the bare language's default (`en` -> `en-US`), else the
+/// first of the tag's fallbacks hayagriva has a locale for (`de-AT`, else `de-DE`).
 pub(crate) fn locale_code(lang: &str) -> LocaleCode {
-    LocaleCode(crate::lang::locale(lang))
+    let default = crate::lang::locale(lang);
+    if lang == crate::lang::primary(lang) {
+        return LocaleCode(default);
+    }
+    let known = |code: &str| locales().iter().any(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code)));
+    let code = crate::lang::locale_candidates(lang).into_iter().find(|c| known(c)).unwrap_or(default);
+    LocaleCode(code)
 }
 
 /// The anchor id of a reference list entry.
@@ -181,4 +188,19 @@ pub fn entry_anchor(key: &str) -> String {
     let clean: String =
         key.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
     format!("ref-{clean}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regional_and_script_tags_find_a_locale_hayagriva_has() {
+        let code = |lang: &str| locale_code(lang).0;
+        assert_eq!(code("en"), "en-US");
+        assert_eq!(code("de-AT"), "de-AT");
+        assert_eq!(code("pt-BR"), "pt-BR");
+        assert_eq!(code("zh-Hans"), "zh-CN");
+        assert_eq!(code("de-LI"), "de-DE");
+    }
 }
