@@ -10,7 +10,7 @@ use super::outcome::Timings;
 use crate::diag::{Diagnostic, has_errors};
 use crate::document::model::{Chapter, Edition, Kind};
 use crate::document::passes::citations::Bibliography;
-use crate::document::passes::{assemble, citations, crossrefs, links, people, turns};
+use crate::document::passes::{assemble, citations, crossrefs, labels, links, people, turns};
 use crate::formats::fonts;
 use crate::formats::pdf::world::Shared;
 use crate::markdown;
@@ -66,6 +66,8 @@ pub fn load_edition(
     diags.extend(citations::resolve(&mut edition, inputs.bib.as_ref()));
     timings.add("bibliography", start.elapsed());
     diags.extend(crossrefs::resolve(&mut edition));
+    let config_file = Path::new("chapters").join(&ed.lang).join("edition.yaml");
+    diags.extend(labels::unused(&edition, &ed.own_labels, &config_file));
     diags.extend(links::check_links(&edition.chapters));
     if has_errors(&diags) {
         return (None, diags);

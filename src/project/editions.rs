@@ -22,7 +22,13 @@ pub(super) fn plan_edition(
     allow_incomplete: bool,
 ) -> Result<EditionPlan, Diagnostic> {
     let (own, mut problems) = list_chapters(root, lang)?;
-    let (edition, has_file) = load_edition_config(root, lang)?;
+    let (edition, text) = load_edition_config(root, lang)?;
+    let has_file = text.is_some();
+    let own_labels = edition
+        .strings
+        .keys()
+        .map(|key| (key.clone(), text.as_deref().and_then(|t| config::line_of(t, &["strings", key])).unwrap_or(1)))
+        .collect();
     let rel_config = Path::new("chapters").join(lang).join("edition.yaml");
     if own.is_empty() && edition.translation.is_none() {
         let rel_dir = Path::new("chapters").join(lang);
@@ -129,15 +135,16 @@ pub(super) fn plan_edition(
         title: edition.title,
         subtitle: edition.subtitle,
         strings,
+        own_labels,
         translation,
     })
 }
 
 /// Read `chapters/<lang>/edition.yaml` if present (and say whether it is); unknown label keys are
 /// errors naming the line.
-fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, bool), Diagnostic> {
+fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, Option<String>), Diagnostic> {
     let rel = Path::new("chapters").join(lang).join("edition.yaml");
-    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok((EditionConfig::default(), false)) };
+    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok((EditionConfig::default(), None)) };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("edition.yaml is not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
             .in_file(&rel)
@@ -172,7 +179,7 @@ fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, bool),
             .at(line, 5)
             .with_hint(problem.hint));
     }
-    Ok((config, true))
+    Ok((config, Some(text)))
 }
 
 /// List `chapters/<lang>/NN-*.md` in order of their numeric prefix, with a warning for every other

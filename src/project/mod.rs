@@ -108,6 +108,8 @@ pub struct EditionPlan {
     pub subtitle: Option<String>,
     /// Every label of the edition, from `edition.yaml`, the shipped labels or English.
     pub strings: BTreeMap<String, String>,
+    /// The labels `edition.yaml` sets itself, with their lines (for the unused-label check).
+    pub own_labels: Vec<(String, usize)>,
     /// Set when the edition is a translation.
     pub translation: Option<Translation>,
 }

@@ -161,3 +161,20 @@ fn a_translator_can_start_with_an_empty_folder() {
     assert!(out.contains("01-chapter.md") && out.contains("missing"), "{out}");
     p.run(&["check"]).expect_code(0);
 }
+
+#[test]
+fn a_label_nothing_shows_is_a_warning_naming_its_line() {
+    let p = Project::with_chapter("# One\n\nText.\n");
+    let config = std::fs::read_to_string(p.path().join("report.yaml")).unwrap();
+    p.write("report.yaml", format!("{config}editions: [en, de]\n"));
+    p.write("chapters/de/01-chapter.md", "# Eins\n\nText.\n");
+    p.write("chapters/de/edition.yaml", "title: Titel\nstrings:\n  contents: Inhalt\n  participants: Teilnehmende\n");
+    let run = p.run(&["check"]);
+    run.expect_code(0);
+    let err = run.stderr();
+    assert!(
+        err.contains("warning: label `participants` is not used by the `de` edition\n  --> chapters/de/edition.yaml:4:3\n  = hint: remove `participants` from `strings:`; the report is not an interview (`kind: interview`)"),
+        "{err}"
+    );
+    assert!(!err.contains("`contents`"), "{err}");
+}

@@ -61,6 +61,7 @@ mod tests {
     #[test]
     fn edition_title_overrides_and_untranslated_chapters_are_marked() {
         let ed = EditionPlan {
+            own_labels: Vec::new(),
             lang: "fr".into(),
             chapters: Vec::new(),
             status: Vec::new(),
