@@ -385,6 +385,9 @@ pub enum Inline {
     Sup(Vec<Inline>),
     /// Subscript.
     Sub(Vec<Inline>),
+    /// A run in another language than its surroundings (a citation, a name, a marked span): tagged
+    /// with its BCP 47 tag and isolated for bidi in both formats.
+    Lang { lang: String, content: Vec<Inline> },
     /// Inline code.
     Code(String),
     /// A hyperlink: external URL, or an internal target resolved by the renderers.

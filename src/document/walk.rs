@@ -73,9 +73,12 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
-                collect_text(c, out)
-            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Sup(c)
+            | Inline::Sub(c)
+            | Inline::Lang { content: c, .. } => collect_text(c, out),
             Inline::Link { content, .. } => collect_text(content, out),
             Inline::Image { alt, .. } => out.push_str(alt),
             Inline::FootnoteRef { .. } => {}
@@ -153,9 +156,12 @@ pub fn visit_inlines<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) 
     for inline in inlines {
         f(inline);
         match inline {
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
-                visit_inlines(c, f)
-            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Sup(c)
+            | Inline::Sub(c)
+            | Inline::Lang { content: c, .. } => visit_inlines(c, f),
             Inline::Link { content, .. } => visit_inlines(content, f),
             Inline::Text(_)
             | Inline::Code(_)
@@ -200,9 +206,12 @@ pub fn visit_inline_vec_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut V
     f(inlines);
     for inline in inlines.iter_mut() {
         match inline {
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
-                visit_inline_vec_mut(c, f)
-            }
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Strike(c)
+            | Inline::Sup(c)
+            | Inline::Sub(c)
+            | Inline::Lang { content: c, .. } => visit_inline_vec_mut(c, f),
             Inline::Link { content, .. } => visit_inline_vec_mut(content, f),
             Inline::Text(_)
             | Inline::Code(_)

@@ -448,6 +448,13 @@ impl<'e> Writer<'e> {
             Inline::Strike(c) => self.wrapped("del", c),
             Inline::Sup(c) => self.wrapped("sup", c),
             Inline::Sub(c) => self.wrapped("sub", c),
+            Inline::Lang { lang, content } => {
+                // `dir` on an inline element isolates it for bidi (HTML: unicode-bidi: isolate).
+                let tag = xml(lang);
+                let _ = write!(self.out, "<span lang=\"{tag}\" xml:lang=\"{tag}\" dir=\"{}\">", crate::lang::dir(lang));
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
             Inline::Code(code) => {
                 let _ = write!(self.out, "<code>{}</code>", xml(code));
             }

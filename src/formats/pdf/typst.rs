@@ -458,6 +458,13 @@ impl Writer<'_> {
             Inline::Strike(c) => self.wrapped("strike", c),
             Inline::Sup(c) => self.wrapped("super", c),
             Inline::Sub(c) => self.wrapped("sub", c),
+            Inline::Lang { lang, content } => {
+                let (code, region) = crate::lang::typst_lang(lang);
+                let region = region.map_or("none".to_string(), |r| string(&r));
+                let _ = write!(self.out, "#lang-span({}, {region}, {})[", string(&code), crate::lang::dir(lang));
+                self.inlines(content);
+                self.out.push(']');
+            }
             Inline::Code(code) => {
                 let _ = write!(self.out, "#raw({})", string(code));
             }
