@@ -36,73 +36,8 @@ const FLOOR: [(&str, &str, usize, usize); 9] = [
     ("chicago-notes", "fr", 0, 7),
 ];
 
-/// A difference from Pandoc that is known and explained: the styles and editions it shows in
-/// (`*` for all), the units, each named (never `*`) (`forms:12` is the 12th paragraph of 01-forms, `ref:key` a reference
-/// entry), and why it differs.
-struct Known {
-    styles: &'static str,
-    langs: &'static str,
-    units: &'static str,
-    reason: &'static str,
-}
-
-/// Every difference Spotlight still has from Pandoc's citeproc on the corpus.
-const KNOWN: &[Known] = &[
-    Known {
-        styles: "chicago-author-date",
-        langs: "en",
-        units: "forms:15 forms:16 forms:18 forms:21 forms:25 forms:43 forms:44 notes:11 ref:brown2016wages ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "chicago-author-date",
-        langs: "de",
-        units: "forms:14 forms:15 forms:18 forms:20 forms:22 forms:23 forms:25 forms:32 forms:34 forms:35 forms:36 forms:37 forms:40 forms:42 forms:43 forms:50 notes:5 notes:6 notes:7 notes:8 notes:9 notes:11 ref:brown2016wages ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "chicago-author-date",
-        langs: "fr",
-        units: "forms:15 forms:16 forms:18 forms:21 forms:22 forms:23 forms:25 forms:34 forms:42 forms:43 forms:44 notes:11 ref:brown2016wages ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "ieee",
-        langs: "en",
-        units: "forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:33 forms:40 forms:42 forms:43 forms:44 forms:46 forms:47 forms:49 notes:10 ref:brown2016wages ref:garcia2017circular ref:ilo1948conv ref:ilo2019protect ref:keller-2020 ref:lepage2015 ref:marsh2021heat ref:nguyen2018remit ref:okafor2023canopy ref:un-gcm-2018 ref:unhcr2022trends",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "ieee",
-        langs: "de",
-        units: "forms:13 forms:14 forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:22 forms:23 forms:26 forms:28 forms:29 forms:30 forms:31 forms:32 forms:33 forms:34 forms:35 forms:36 forms:37 forms:40 forms:42 forms:43 forms:44 forms:46 forms:47 forms:49 forms:50 notes:5 notes:6 notes:7 notes:8 notes:9 notes:10 notes:11 ref:brown2016wages ref:garcia2017circular ref:ilo1948conv ref:ilo2019protect ref:keller-2020 ref:lepage2015 ref:marsh2021heat ref:nguyen2018remit ref:okafor2023canopy ref:un-gcm-2018 ref:unhcr2022trends",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "ieee",
-        langs: "fr",
-        units: "forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:22 forms:23 forms:25 forms:26 forms:27 forms:29 forms:33 forms:34 forms:40 forms:42 forms:43 forms:44 forms:46 forms:47 forms:49 notes:10 notes:11 ref:brown2016wages ref:garcia2017circular ref:ilo1948conv ref:ilo2019protect ref:keller-2020 ref:lepage2015 ref:marsh2021heat ref:nguyen2018remit ref:okafor2023canopy ref:un-gcm-2018 ref:unhcr2022trends",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "chicago-notes",
-        langs: "en",
-        units: "forms:1 forms:2 forms:3 forms:4 forms:5 forms:6 forms:7 forms:8 forms:9 forms:10 forms:11 forms:12 forms:13 forms:14 forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:22 forms:23 forms:24 forms:25 forms:26 forms:27 forms:28 forms:29 forms:30 forms:31 forms:32 forms:33 forms:34 forms:35 forms:36 forms:37 forms:38 forms:39 forms:40 forms:41 forms:42 forms:43 forms:44 forms:45 forms:46 forms:47 forms:48 forms:49 forms:50 notes:1 notes:2 notes:3 notes:4 notes:5 notes:6 notes:7 notes:8 notes:9 notes:10 notes:11 notes:12 ref:brown2016wages ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "chicago-notes",
-        langs: "de",
-        units: "forms:1 forms:2 forms:3 forms:4 forms:5 forms:6 forms:7 forms:8 forms:9 forms:10 forms:11 forms:12 forms:13 forms:14 forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:22 forms:23 forms:24 forms:25 forms:26 forms:27 forms:28 forms:29 forms:30 forms:31 forms:32 forms:33 forms:34 forms:35 forms:36 forms:37 forms:38 forms:39 forms:40 forms:41 forms:42 forms:43 forms:44 forms:45 forms:46 forms:47 forms:48 forms:49 forms:50 notes:1 notes:2 notes:3 notes:4 notes:5 notes:6 notes:7 notes:8 notes:9 notes:10 notes:11 notes:12 ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-    Known {
-        styles: "chicago-notes",
-        langs: "fr",
-        units: "forms:1 forms:2 forms:3 forms:4 forms:5 forms:6 forms:7 forms:8 forms:9 forms:10 forms:11 forms:12 forms:13 forms:14 forms:15 forms:16 forms:17 forms:18 forms:19 forms:20 forms:21 forms:22 forms:23 forms:24 forms:25 forms:26 forms:27 forms:28 forms:29 forms:30 forms:31 forms:32 forms:33 forms:34 forms:35 forms:36 forms:37 forms:38 forms:39 forms:40 forms:41 forms:42 forms:43 forms:44 forms:45 forms:46 forms:47 forms:48 forms:49 forms:50 notes:1 notes:2 notes:3 notes:4 notes:5 notes:6 notes:7 notes:8 notes:9 notes:10 notes:11 notes:12 ref:garcia2017circular ref:ilo2019protect ref:keller-2020 ref:nguyen2018remit",
-        reason: "measured before issue 15's resolver fixes; not yet sorted by cause",
-    },
-];
+mod known;
+use known::{KNOWN, Known};
 
 /// Pandoc: `PANDOC`, then `pandoc` on PATH, then the binary the PyPI package `pypandoc-binary` ships.
 fn pandoc() -> Option<PathBuf> {
