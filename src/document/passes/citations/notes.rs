@@ -1,0 +1,139 @@
+//! Where a note style's note mark goes in the sentence, as Chicago (and Pandoc's citeproc) sets
+//! it: after the punctuation that followed the citation, with no space before it, and, where the
+//! locale puts punctuation inside quotation marks, the period or comma inside a closing quote
+//! (`“as said.”¹`). Works on one inline vector; knows nothing of hayagriva's rendering.
+
+use hayagriva::citationberg::{IndependentStyle, LocaleCode};
+
+use super::library::locales;
+use crate::document::model::Inline;
+
+/// The punctuation a note mark moves in front of.
+const MOVES: &[char] = &['.', ',', ';', ':', '!', '?'];
+/// Closing quotation marks a period or comma may move inside.
+const CLOSING: &[char] = &['”', '’', '"', '\'', '»', '›', '」', '』'];
+
+/// Whether the style's locale sets periods and commas inside closing quotation marks.
+pub(super) fn punctuation_in_quote(style: &IndependentStyle, locale: &LocaleCode) -> bool {
+    let matches = |l: &hayagriva::citationberg::Locale| {
+        l.lang.as_ref().is_none_or(|c| locale.0.starts_with(c.0.as_str()) || c.0.starts_with(locale.0.as_str()))
+    };
+    let from = |l: &hayagriva::citationberg::Locale| l.style_options.as_ref().and_then(|o| o.punctuation_in_quote);
+    let primary = crate::lang::locale(locale.0.split('-').next().unwrap_or(""));
+    style
+        .locale
+        .iter()
+        .filter(|l| matches(l))
+        .find_map(from)
+        .or_else(|| {
+            let file = |code: &str| locales().iter().find(|l| l.lang.as_ref().is_some_and(|c| c.0 == code));
+            file(&locale.0).and_then(from).or_else(|| file(&primary).and_then(from))
+        })
+        .unwrap_or(false)
+}
+
+/// Move every citation note mark (`cite-*` footnote references) of `inlines` after the punctuation
+/// that follows it and against the word before it.
+pub(super) fn place_marks(inlines: &mut Vec<Inline>, inside_quotes: bool) {
+    let mut j = 0;
+    while j < inlines.len() {
+        let is_mark = matches!(&inlines[j], Inline::FootnoteRef { label, .. } if label.starts_with("cite-"));
+        if !is_mark {
+            j += 1;
+            continue;
+        }
+        if j > 0
+            && let Inline::Text(before) = &mut inlines[j - 1]
+        {
+            let kept = before.trim_end_matches([' ', '\u{a0}', '\u{202f}', '\u{2009}']).len();
+            before.truncate(kept);
+        }
+        let punct = match inlines.get_mut(j + 1) {
+            Some(Inline::Text(after)) => match after.chars().next() {
+                Some(c) if MOVES.contains(&c) => {
+                    after.remove(0);
+                    Some(c)
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if matches!(inlines.get(j + 1), Some(Inline::Text(t)) if t.is_empty()) {
+            inlines.remove(j + 1);
+        }
+        if let Some(p) = punct {
+            let placed = match j.checked_sub(1).map(|k| &mut inlines[k]) {
+                Some(Inline::Text(before)) => {
+                    if before.ends_with(p) {
+                        // `etc. [@a].`: the period is there already.
+                    } else {
+                        let quotes = before.len() - before.trim_end_matches(CLOSING).len();
+                        let at = if inside_quotes && quotes > 0 && matches!(p, '.' | ',') {
+                            before.len() - quotes
+                        } else {
+                            before.len()
+                        };
+                        before.insert(at, p);
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !placed {
+                inlines.insert(j, Inline::Text(p.to_string()));
+                j += 1;
+            }
+        }
+        j += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark() -> Inline {
+        Inline::FootnoteRef { span: Default::default(), label: "cite-1".into() }
+    }
+
+    fn placed(before: &str, after: &str, inside: bool) -> Vec<Inline> {
+        let mut v = vec![Inline::Text(before.into()), mark(), Inline::Text(after.into())];
+        place_marks(&mut v, inside);
+        v
+    }
+
+    #[test]
+    fn the_mark_follows_the_punctuation_without_a_space() {
+        assert_eq!(
+            placed("As agreed ", ". Then", true),
+            vec![Inline::Text("As agreed.".into()), mark(), Inline::Text(" Then".into())]
+        );
+        assert_eq!(
+            placed("First ", ", then", false),
+            vec![Inline::Text("First,".into()), mark(), Inline::Text(" then".into())]
+        );
+    }
+
+    #[test]
+    fn periods_go_inside_closing_quotes_where_the_locale_says_so() {
+        assert_eq!(placed("it was “fair” ", ".", true), vec![Inline::Text("it was “fair.”".into()), mark()]);
+        assert_eq!(placed("c’était « juste » ", ".", false), vec![Inline::Text("c’était « juste ».".into()), mark()]);
+    }
+
+    #[test]
+    fn a_period_already_there_is_not_doubled() {
+        assert_eq!(placed("and so on, etc. ", ".", true), vec![Inline::Text("and so on, etc.".into()), mark()]);
+    }
+
+    #[test]
+    fn other_footnotes_stay_where_they_are() {
+        let mut v = vec![
+            Inline::Text("x ".into()),
+            Inline::FootnoteRef { span: Default::default(), label: "n".into() },
+            Inline::Text(".".into()),
+        ];
+        let before = v.clone();
+        place_marks(&mut v, true);
+        assert_eq!(v, before);
+    }
+}
