@@ -5,6 +5,7 @@
 mod common;
 
 mod citations;
+mod citeproc;
 mod config;
 mod editions;
 mod epub;
