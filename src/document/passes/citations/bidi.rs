@@ -43,6 +43,11 @@ fn class_of_lang(lang: &str) -> Class {
     }
 }
 
+/// Whether two language tags are written in the same script (as far as isolation cares).
+pub(super) fn same_script(a: &str, b: &str) -> bool {
+    class_of_lang(a) == class_of_lang(b)
+}
+
 /// Wrap `content` in `Inline::Lang` when its first strong script is not the edition's; `own` is
 /// the entry's declared language, `source` the report's source language.
 pub(super) fn isolate(content: Vec<Inline>, edition: &str, source: &str, own: Option<&str>) -> Vec<Inline> {

@@ -49,9 +49,11 @@ pub(super) enum Form {
 }
 
 /// The form a site asks for in text and in a note.
-pub(super) fn forms(mode: CiteMode, note_style: bool) -> (Option<Form>, Option<Form>) {
+pub(super) fn forms(mode: CiteMode, note_style: bool, numeric: bool) -> (Option<Form>, Option<Form>) {
     match (note_style, mode) {
         (false, CiteMode::Parenthetical) => (Some(Form::Full), None),
+        // A numeric style has no author-in-text form: `@a` is its number, as in citeproc.
+        (false, CiteMode::Narrative) if numeric => (Some(Form::Full), None),
         (false, CiteMode::Narrative) => (Some(Form::Prose), None),
         (true, CiteMode::Parenthetical) => (None, Some(Form::Full)),
         (true, CiteMode::Narrative) => (Some(Form::AuthorOnly), Some(Form::Full)),
@@ -96,10 +98,25 @@ pub(super) fn item_renders(children: &ElemChildren, count: usize) -> Vec<Option<
 }
 
 /// Whether every item with something of its own (a prefix, a locator, a suffix) is rendered
-/// where hayagriva can be trusted to keep it: false when a collapsed range hid such an item.
+/// where hayagriva can be trusted to keep it: false when a collapsed range hid such an item, or
+/// when the style reordered a cluster whose items carry words of their own (citeproc keeps the
+/// written order then, so `see` and `compare` read as written).
 pub(super) fn keeps_every_item(children: &ElemChildren, items: &[Item]) -> bool {
     let renders = item_renders(children, items.len());
-    items.iter().zip(&renders).all(|(item, render)| render.is_some() || !has_affixes(item))
+    let order: Vec<usize> = children
+        .0
+        .iter()
+        .filter_map(|c| match c {
+            ElemChild::Elem(e) => match e.meta {
+                Some(ElemMeta::Entry(i)) => Some(i),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let worded = items.iter().any(|i| !i.prefix.is_empty() || !i.parsed.rest.is_empty());
+    let reordered = order.windows(2).any(|w| w[0] > w[1]);
+    !(worded && reordered) && items.iter().zip(&renders).all(|(item, render)| render.is_some() || !has_affixes(item))
 }
 
 fn has_affixes(item: &Item) -> bool {
@@ -109,13 +126,26 @@ fn has_affixes(item: &Item) -> bool {
 /// Rebuild a cluster's inlines from hayagriva's rendering: its own text (the style's brackets
 /// and delimiters) as it is, each item with its prefix before and its suffix after, authors cut
 /// out of suppress-author items (and out of every item when `strip_all_authors`).
-pub(super) fn affixed(children: &ElemChildren, items: &[Item], strip_all_authors: bool) -> Vec<Inline> {
+pub(super) fn affixed(children: &ElemChildren, items: &[Item], strip_all_authors: bool, prose: bool) -> Vec<Inline> {
     let mut out = Vec::new();
     for child in &children.0 {
         match child {
             ElemChild::Elem(e) if matches!(e.meta, Some(ElemMeta::Entry(i)) if i < items.len()) => {
                 let Some(ElemMeta::Entry(i)) = e.meta else { unreachable!("matched above") };
-                out.extend(one_item(&e.children, &items[i], strip_all_authors));
+                let mut one = one_item(&e.children, &items[i], strip_all_authors);
+                // `Marsh (2021, chap. 2, for the history)`: in prose the suffix stays inside.
+                if prose && !items[i].parsed.rest.is_empty() && one.len() >= 2 {
+                    let rest = one.pop().expect("two or more");
+                    if let (Some(Inline::Text(close)), Inline::Text(rest)) = (one.last_mut(), &rest)
+                        && close.ends_with([')', ']'])
+                    {
+                        let at = close.len() - 1;
+                        close.insert_str(at, rest);
+                    } else {
+                        one.push(rest);
+                    }
+                }
+                out.extend(one);
             }
             other => out.extend(inlines(&ElemChildren(vec![other.clone()]))),
         }

@@ -48,39 +48,40 @@ pub(super) fn place_marks(inlines: &mut Vec<Inline>, inside_quotes: bool) {
             let kept = before.trim_end_matches([' ', '\u{a0}', '\u{202f}', '\u{2009}']).len();
             before.truncate(kept);
         }
+        // `heat [@a].”` -> `heat.”¹`: the punctuation and the quotation marks closing after it.
         let punct = match inlines.get_mut(j + 1) {
-            Some(Inline::Text(after)) => match after.chars().next() {
-                Some(c) if MOVES.contains(&c) => {
-                    after.remove(0);
-                    Some(c)
-                }
-                _ => None,
-            },
+            Some(Inline::Text(after)) if after.starts_with(MOVES) => {
+                let p = after.chars().next().expect("starts with punctuation");
+                let quotes = after[p.len_utf8()..].len() - after[p.len_utf8()..].trim_start_matches(CLOSING).len();
+                let taken: String = after.drain(..p.len_utf8() + quotes).collect();
+                Some(taken)
+            }
             _ => None,
         };
         if matches!(inlines.get(j + 1), Some(Inline::Text(t)) if t.is_empty()) {
             inlines.remove(j + 1);
         }
         if let Some(p) = punct {
+            let first = p.chars().next().expect("not empty");
             let placed = match j.checked_sub(1).map(|k| &mut inlines[k]) {
                 Some(Inline::Text(before)) => {
-                    if before.ends_with(p) {
+                    if p.len() == first.len_utf8() && before.ends_with(first) {
                         // `etc. [@a].`: the period is there already.
                     } else {
                         let quotes = before.len() - before.trim_end_matches(CLOSING).len();
-                        let at = if inside_quotes && quotes > 0 && matches!(p, '.' | ',') {
+                        let at = if inside_quotes && quotes > 0 && matches!(first, '.' | ',') {
                             before.len() - quotes
                         } else {
                             before.len()
                         };
-                        before.insert(at, p);
+                        before.insert_str(at, &p);
                     }
                     true
                 }
                 _ => false,
             };
             if !placed {
-                inlines.insert(j, Inline::Text(p.to_string()));
+                inlines.insert(j, Inline::Text(p));
                 j += 1;
             }
         }
@@ -118,6 +119,14 @@ mod tests {
     fn periods_go_inside_closing_quotes_where_the_locale_says_so() {
         assert_eq!(placed("it was “fair” ", ".", true), vec![Inline::Text("it was “fair.”".into()), mark()]);
         assert_eq!(placed("c’était « juste » ", ".", false), vec![Inline::Text("c’était « juste ».".into()), mark()]);
+    }
+
+    #[test]
+    fn closing_quotes_after_the_punctuation_move_with_it() {
+        assert_eq!(
+            placed("“work follows heat ", ".” Next", false),
+            vec![Inline::Text("“work follows heat.”".into()), mark(), Inline::Text(" Next".into())]
+        );
     }
 
     #[test]

@@ -70,6 +70,29 @@ pub(super) fn tidy(mut inlines: Vec<Inline>) -> Vec<Inline> {
     inlines
 }
 
+/// Set a period or comma that follows a closing quotation mark inside it (`“Sahel”.` ->
+/// `“Sahel.”`), for locales that put punctuation inside quotes, across formatting boundaries.
+pub(super) fn pull_into_quotes(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut texts: Vec<&mut String> = Vec::new();
+    collect_texts(&mut inlines, &mut texts);
+    let chars: Vec<(usize, usize, char)> =
+        texts.iter().enumerate().flat_map(|(t, s)| s.char_indices().map(move |(b, c)| (t, b, c))).collect();
+    let mut ops: Vec<(usize, usize, usize, char)> = Vec::new();
+    for k in 1..chars.len() {
+        let (t, b, c) = chars[k];
+        let (pt, pb, pc) = chars[k - 1];
+        if matches!(c, '.' | ',') && matches!(pc, '”' | '’') && !ops.iter().any(|o| (o.0, o.1) == (pt, pb)) {
+            ops.push((pt, pb, pc.len_utf8(), c));
+            ops.push((t, b, c.len_utf8(), pc));
+        }
+    }
+    ops.sort_by_key(|o| std::cmp::Reverse((o.0, o.1)));
+    for (t, b, len, c) in ops {
+        texts[t].replace_range(b..b + len, c.encode_utf8(&mut [0; 4]));
+    }
+    inlines
+}
+
 const CLOSING_QUOTES: &[char] = &['”', '’', '"', '»', '》', '」', '』', '\u{a0}'];
 
 fn collect_texts<'a>(inlines: &'a mut [Inline], out: &mut Vec<&'a mut String>) {
@@ -126,10 +149,21 @@ pub(super) fn linkify(inlines: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-pub(super) fn append_period(content: &mut Vec<Inline>) {
-    let ends_with_period = matches!(content.last(), Some(Inline::Text(t)) if t.trim_end().ends_with('.'));
-    if !ends_with_period {
-        content.push(Inline::Text(".".into()));
+/// End a note with a period, inside its closing quotation marks when the locale sets it there.
+pub(super) fn append_period(content: &mut [Inline], inside_quotes: bool) {
+    let mut texts: Vec<&mut String> = Vec::new();
+    collect_texts(content, &mut texts);
+    let Some(last) = texts.into_iter().rev().find(|t| !t.trim().is_empty()) else { return };
+    let body = last.trim_end_matches(['”', '’', '"', '»']);
+    if body.ends_with(['.', '?', '!']) {
+        return;
+    }
+    if inside_quotes && body.len() < last.trim_end().len() {
+        let at = body.len();
+        last.insert(at, '.');
+    } else {
+        let at = last.trim_end().len();
+        last.insert(at, '.');
     }
 }
 
@@ -164,6 +198,12 @@ mod tests {
         assert_eq!(crate::document::walk::plain_text(&tidy(ellipsis)), "Wait... Then.");
         let asked = vec![Inline::Text("“Why?”.".into())];
         assert_eq!(crate::document::walk::plain_text(&tidy(asked)), "“Why?”");
+    }
+
+    #[test]
+    fn periods_and_commas_move_inside_closing_quotes() {
+        let v = vec![Inline::Text("Okafor, “Sahel”".into()), Inline::Text(", for a review; “B”.".into())];
+        assert_eq!(crate::document::walk::plain_text(&pull_into_quotes(v)), "Okafor, “Sahel,” for a review; “B.”");
     }
 
     #[test]

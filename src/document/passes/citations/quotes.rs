@@ -1,6 +1,7 @@
 //! Quotation marks of a reference entry in the entry's own language: hayagriva quotes every title
 //! with the edition locale's marks, so an English title in the Chinese edition would get 《》;
-//! when the entry declares its language (`language:`, `langid`), the edition's marks in its
+//! when the entry declares its language (`language:`, `langid`) in another script than the
+//! edition's, the edition's marks in its
 //! rendering become those of the entry's locale. Pure text work over rendered inlines.
 
 use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
@@ -30,11 +31,13 @@ fn marks(locale: &LocaleCode) -> Option<[String; 4]> {
 }
 
 /// Give a rendered entry the quotation marks of its own language `own` (a BCP 47 tag), when that
-/// language differs from the edition locale's.
+/// language is written in another script than the edition's.
 pub(super) fn for_entry(mut content: Vec<Inline>, edition: &LocaleCode, own: Option<&str>) -> Vec<Inline> {
     let Some(own) = own else { return content };
     let own = locale_code(own);
-    if own.0.split('-').next() == edition.0.split('-').next() {
+    // Within one script the edition's marks read naturally (and citeproc keeps them); across
+    // scripts (an English title in a Chinese edition) the edition's marks do not fit the title.
+    if super::bidi::same_script(&own.0, &edition.0) {
         return content;
     }
     let (Some(from), Some(to)) = (marks(edition), marks(&own)) else { return content };
@@ -90,5 +93,6 @@ mod tests {
         let v = vec![Inline::Text("« Titre »".into())];
         assert_eq!(for_entry(v.clone(), &fr, None), v);
         assert_eq!(for_entry(v.clone(), &fr, Some("fr-CA")), v);
+        assert_eq!(for_entry(v.clone(), &fr, Some("de")), v, "a German title in a French edition keeps « »");
     }
 }

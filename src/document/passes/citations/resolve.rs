@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hayagriva::citationberg::{LocaleCode, StyleClass};
+use hayagriva::citationberg::{CitationFormat, LocaleCode, StyleCategory, StyleClass};
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest};
 
 use super::bidi::isolate;
 use super::cluster::{self, Form, Item, forms};
 use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales};
-use super::output::{append_period, inlines, linkify, tidy};
+use super::output::{append_period, inlines, linkify, pull_into_quotes, tidy};
 use super::walk::{for_each_inline_vec, for_each_inline_vec_where, renumber_footnotes, replace_cites};
 use super::{notes, quotes};
 use crate::diag::{Code, Diagnostic, closest};
@@ -102,6 +102,9 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
     };
     let style = &bib.style;
     let note_style = style.settings.class == StyleClass::Note;
+    let numeric = style.info.category.iter().any(|c| {
+        matches!(c, StyleCategory::CitationFormat { format: CitationFormat::Numeric | CitationFormat::Label })
+    });
 
     // Pass 1: one request per form of each site. A cluster whose style hid an item with affixes
     // of its own (a collapsed numeric range) is asked for again item by item in pass 2.
@@ -111,7 +114,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
             if !resolvable(site) {
                 continue;
             }
-            let (text, note) = forms(site.mode, note_style);
+            let (text, note) = forms(site.mode, note_style, numeric);
             // A citation in a footnote of a note style is set in that note, not in a note of its own.
             let (text, note) = if note_style && site.in_note { (Some(Form::Full), None) } else { (text, note) };
             for (form, is_note) in [(text, false), (note, true)] {
@@ -177,8 +180,11 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
                 (cluster::joined(&renders, &site.items, style, strip), n)
             }
             None if r.form == Form::AuthorOnly => (inlines(&rendered.citations[i].citation), 1),
-            None => (cluster::affixed(&rendered.citations[i].citation, &site.items, strip), 1),
+            None => (cluster::affixed(&rendered.citations[i].citation, &site.items, strip, r.form == Form::Prose), 1),
         };
+        // A citation inside a footnote of a note style is set in that note, in parentheses when
+        // it was written in brackets (as citeproc does), without the note's closing period.
+        let content = if note_style && site.in_note { in_note(content, style, site.mode) } else { content };
         if r.form != Form::AuthorOnly {
             for item in &site.items {
                 if let Some(loc) = &item.parsed.locator
@@ -202,12 +208,13 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
     }
 
     // Write each rendered citation back in place of its `Inline::Cite`.
+    let inside = notes::punctuation_in_quote(style, &locale);
     let edition_lang = edition.lang.clone();
     let source_lang = edition.translation.as_ref().map_or_else(|| edition.lang.clone(), |t| t.of.clone());
     let mut next_site = 0;
     let mut notes: Vec<(usize, String, Vec<Inline>)> = Vec::new();
     let link = |site: &Site, content: Vec<Inline>| {
-        let content = tidy(content);
+        let content = if inside { pull_into_quotes(tidy(content)) } else { tidy(content) };
         let content = if content.iter().any(|i| matches!(i, Inline::Link { .. })) {
             content
         } else {
@@ -231,7 +238,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         }
         if let Some(mut content) = note {
             capitalize(&mut content);
-            append_period(&mut content);
+            append_period(&mut content, inside);
             let label = format!("cite-{}", index + 1);
             notes.push((site.chapter, label.clone(), link(site, content)));
             out.push(Inline::FootnoteRef { span: site.span, label });
@@ -247,9 +254,9 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         edition.chapters[chapter].footnotes.insert(label, note);
     }
     if note_style {
-        let inside = notes::punctuation_in_quote(style, &locale);
         for chapter in &mut edition.chapters {
-            for_each_inline_vec(chapter, &mut |inlines| notes::place_marks(inlines, inside));
+            // The sentence's own punctuation stays outside its quotation marks, as citeproc leaves it.
+            for_each_inline_vec(chapter, &mut |inlines| notes::place_marks(inlines, false));
             renumber_footnotes(chapter);
         }
     }
@@ -344,6 +351,22 @@ fn unfaithful(edition: &Edition, site: &Site, message: &str, hint: &str) -> Diag
         .in_file(&edition.chapters[site.chapter].source)
         .at(site.span.line, site.span.column)
         .with_hint(hint.to_string())
+}
+
+/// A note style's rendering set inside a footnote: the layout's closing period dropped, brackets
+/// around a parenthetical citation.
+fn in_note(mut content: Vec<Inline>, style: &hayagriva::citationberg::IndependentStyle, mode: CiteMode) -> Vec<Inline> {
+    if let Some(suffix) = style.citation.layout.suffix.as_deref()
+        && let Some(Inline::Text(last)) = content.last_mut()
+        && let Some(kept) = last.strip_suffix(suffix)
+    {
+        *last = kept.to_string();
+    }
+    if mode == CiteMode::Parenthetical {
+        content.insert(0, Inline::Text("(".into()));
+        content.push(Inline::Text(")".into()));
+    }
+    content
 }
 
 /// Upper-case the first letter of a note (`see Doe` -> `See Doe`).
