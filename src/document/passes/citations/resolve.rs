@@ -11,9 +11,10 @@ use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationR
 use super::bidi::isolate;
 use super::cluster::{self, Form, Item, forms};
 use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales};
+use super::notes;
 use super::output::{append_period, inlines, linkify, pull_into_quotes, tidy};
+use super::quotes;
 use super::walk::{for_each_inline_vec, for_each_inline_vec_where, renumber_footnotes, replace_cites};
-use super::{notes, quotes};
 use crate::diag::{Code, Diagnostic, closest};
 use crate::document::model::{
     Block, Chapter, ChapterKind, CiteItem, CiteMode, Edition, Footnote, Inline, LinkTarget, Span,
