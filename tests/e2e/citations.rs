@@ -204,3 +204,64 @@ fn nocite_lists_works_without_citation() {
     assert!(refs.contains("Collective Bargaining in Practice"), "{refs}");
     assert!(!refs.contains("Regular Pathways"), "{refs}");
 }
+
+#[test]
+fn the_shipped_reference_lists_have_no_doubled_punctuation_in_any_edition() {
+    if !tool_available("pdftotext") {
+        return;
+    }
+    let p = Project::report();
+    p.run(&["build"]).expect_code(0);
+    for lang in ["en", "fr", "es", "ar", "zh"] {
+        let pdf = squash(&pdf_text(&p.dist(&format!("imrf-spotlight-{lang}.pdf"))));
+        let epub = squash(&epub_text(&p, &format!("imrf-spotlight-{lang}.epub"), "references.xhtml"));
+        for text in [&pdf, &epub] {
+            for doubled in [".”.", ".\".", ".».", "》."] {
+                assert!(!text.contains(doubled), "{lang}: `{doubled}` in {text}");
+            }
+        }
+        assert!(epub.contains(&squash("(No. 87)")), "{lang}: {epub}");
+    }
+}
+
+#[test]
+fn an_arabic_edition_keeps_latin_citations_whole_in_pdf_and_epub() {
+    if !tool_available("pdftotext") {
+        return;
+    }
+    let p = Project::report();
+    p.run(&["build"]).expect_code(0);
+    let entries = unzip(&p.dist("imrf-spotlight-ar.epub"));
+    let intro =
+        String::from_utf8(entries.iter().find(|(n, _, _)| n == "OEBPS/01-introduction.xhtml").unwrap().1.clone())
+            .unwrap();
+    let span = "<span lang=\"en\" xml:lang=\"en\" dir=\"ltr\"><a href=\"references.xhtml#h-ref-un-gcm-2018\">(United Nations General Assembly 2018;";
+    assert!(intro.contains(span), "the citation is isolated as English: {intro}");
+    // pdftotext marks direction runs with embeddings; without them the run reads in order.
+    let text = pdf_text(&p.dist("imrf-spotlight-ar.pdf"));
+    let pdf =
+        squash(&text.chars().filter(|c| !matches!(*c as u32, 0x202A..=0x202E | 0x2066..=0x2069)).collect::<String>());
+    assert!(
+        pdf.contains(&squash("(United Nations General Assembly 2018; 2022)")),
+        "brackets stay with their text: {pdf}"
+    );
+    assert!(!pdf.contains(&squash("United Nations)")), "no bracket torn across the direction change");
+}
+
+#[test]
+fn every_item_keeps_its_own_prefix_locator_and_suffix() {
+    let p = Project::copy_of(&fixture("citations"));
+    p.write(
+        "chapters/en/01-cites.md",
+        "# Citations\n\nA [see @roe2019, for a review; compare @doe2020, ch. 2].\n\nB [-@smith04, p. 21].\n\nC [@doe2020, chap. 2, for the history].\n",
+    );
+    p.run(&["build", "--format", "epub"]).expect_code(0);
+    let text = squash(&epub_text(&p, "citations-en.epub", "01-cites.xhtml"));
+    for expected in [
+        "A (see Roe 2019, for a review; compare Doe 2020, chap. 2).",
+        "B (2004, 21).",
+        "C (Doe 2020, chap. 2, for the history).",
+    ] {
+        assert!(text.contains(&squash(expected)), "lacks {expected}: {text}");
+    }
+}

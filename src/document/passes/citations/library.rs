@@ -79,7 +79,11 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
                 continue;
             }
             origin.insert(key, (rel.clone(), line));
-            library.push(entry);
+            if rel.extension().is_some_and(|e| e == "bib") {
+                library.push(&institution_as_publisher(entry));
+            } else {
+                library.push(entry);
+            }
         }
     }
     let style = match load_style(root, style.unwrap_or(DEFAULT_STYLE)) {
@@ -116,6 +120,18 @@ fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
         let (line, col) = line_col(text, offset);
         Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
     })
+}
+
+/// BibTeX's `institution` (of a @report or @thesis) as the publisher CSL styles print: hayagriva
+/// maps it to `organization`, which no style reads (Pandoc maps it to `publisher`).
+fn institution_as_publisher(entry: &hayagriva::Entry) -> hayagriva::Entry {
+    let mut entry = entry.clone();
+    let has_name = entry.publisher().and_then(|p| p.name()).is_some();
+    if !has_name && let Some(org) = entry.organization().cloned() {
+        let location = entry.publisher().and_then(|p| p.location()).cloned();
+        entry.set_publisher(hayagriva::types::Publisher::new(Some(org), location));
+    }
+    entry
 }
 
 fn strip_location(message: &str) -> String {

@@ -4,8 +4,13 @@
 //! entries, notes for note styles, the reference list), so the PDF and the EPUB print the same
 //! strings. The only module that knows hayagriva.
 
+mod bidi;
+mod cluster;
 mod library;
+mod locator;
+mod notes;
 mod output;
+mod quotes;
 mod resolve;
 mod walk;
 

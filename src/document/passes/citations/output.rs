@@ -1,41 +1,10 @@
-//! Turning hayagriva's output into model inlines: formatting, links for URLs and DOIs, locators
-//! from Pandoc suffixes, prefixes and suffixes placed inside the style's parentheses.
+//! Turning hayagriva's output into model inlines: formatting, links for URLs and DOIs, doubled
+//! punctuation collapsed. Never decides where a citation's parts go (see `cluster`).
 
 use hayagriva::citationberg::{FontStyle, FontWeight, VerticalAlign};
-use hayagriva::{ElemChild, ElemChildren, LocatorPayload, SpecificLocator};
+use hayagriva::{ElemChild, ElemChildren};
 
 use crate::document::model::{Inline, LinkTarget, Span};
-
-/// Split a Pandoc suffix into a CSL locator (`p. 12`, `chap. 3`, a bare number) and leftover text.
-pub(super) fn locator(suffix: &str) -> (Option<SpecificLocator<'_>>, &str) {
-    use hayagriva::citationberg::taxonomy::Locator as L;
-    let suffix = suffix.trim();
-    if suffix.is_empty() {
-        return (None, "");
-    }
-    if suffix.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return (Some(SpecificLocator(L::Page, LocatorPayload::Str(suffix))), "");
-    }
-    let (label, value) = suffix.split_once(char::is_whitespace).unwrap_or((suffix, ""));
-    let kind = match label.to_lowercase().as_str() {
-        "p." | "pp." | "page" | "pages" => L::Page,
-        "chap." | "chapter" | "chapters" | "ch." => L::Chapter,
-        "sec." | "section" | "sections" | "§" | "§§" => L::Section,
-        "para." | "paragraph" | "paragraphs" | "¶" => L::Paragraph,
-        "vol." | "volume" | "volumes" => L::Volume,
-        "fig." | "figure" | "figures" => L::Figure,
-        "l." | "line" | "lines" => L::Line,
-        "n." | "note" | "notes" => L::Note,
-        "col." | "column" | "columns" => L::Column,
-        "bk." | "book" | "books" => L::Book,
-        "pt." | "part" | "parts" => L::Part,
-        _ => return (None, suffix),
-    };
-    if value.trim().is_empty() {
-        return (None, suffix);
-    }
-    (Some(SpecificLocator(kind, LocatorPayload::Str(value.trim()))), "")
-}
 
 /// Convert hayagriva's formatted output into model inlines (emphasis, strong, super/subscript, links).
 pub(super) fn inlines(children: &ElemChildren) -> Vec<Inline> {
@@ -71,14 +40,75 @@ pub(super) fn formatted(text: &str, f: &hayagriva::Formatting) -> Inline {
     }
 }
 
-/// Collapse doubled final punctuation some styles produce after a quoted title (`.”.` -> `.”`).
+/// Collapse the doubled final punctuation styles produce after a quoted title or an
+/// abbreviation (`(No. 87).”.` -> `(No. 87).”`, `Inc..` -> `Inc.`), across formatting boundaries;
+/// an ellipsis stays.
 pub(super) fn tidy(mut inlines: Vec<Inline>) -> Vec<Inline> {
-    for inline in &mut inlines {
-        if let Inline::Text(t) = inline {
-            *t = t.replace(".”.", ".”").replace(".\".", ".\"");
+    let mut texts: Vec<&mut String> = Vec::new();
+    collect_texts(&mut inlines, &mut texts);
+    // (text index, byte offset, char) of every character, in reading order.
+    let chars: Vec<(usize, usize, char)> =
+        texts.iter().enumerate().flat_map(|(t, s)| s.char_indices().map(move |(b, c)| (t, b, c))).collect();
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    for (k, &(t, b, c)) in chars.iter().enumerate() {
+        if c != '.' || chars.get(k + 1).is_some_and(|n| n.2 == '.') {
+            continue;
+        }
+        let mut j = k;
+        while j > 0 && CLOSING_QUOTES.contains(&chars[j - 1].2) {
+            j -= 1;
+        }
+        let Some(prev) = j.checked_sub(1).map(|p| chars[p].2) else { continue };
+        let prev_prev = j.checked_sub(2).map(|p| chars[p].2);
+        if matches!(prev, '.' | '?' | '!') && prev_prev != Some('.') {
+            drop.push((t, b));
         }
     }
+    for (t, b) in drop.into_iter().rev() {
+        texts[t].remove(b);
+    }
     inlines
+}
+
+/// Set a period or comma that follows a closing quotation mark inside it (`“Sahel”.` ->
+/// `“Sahel.”`), for locales that put punctuation inside quotes, across formatting boundaries.
+pub(super) fn pull_into_quotes(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut texts: Vec<&mut String> = Vec::new();
+    collect_texts(&mut inlines, &mut texts);
+    let chars: Vec<(usize, usize, char)> =
+        texts.iter().enumerate().flat_map(|(t, s)| s.char_indices().map(move |(b, c)| (t, b, c))).collect();
+    let mut ops: Vec<(usize, usize, usize, char)> = Vec::new();
+    for k in 1..chars.len() {
+        let (t, b, c) = chars[k];
+        let (pt, pb, pc) = chars[k - 1];
+        if matches!(c, '.' | ',') && matches!(pc, '”' | '’') && !ops.iter().any(|o| (o.0, o.1) == (pt, pb)) {
+            ops.push((pt, pb, pc.len_utf8(), c));
+            ops.push((t, b, c.len_utf8(), pc));
+        }
+    }
+    ops.sort_by_key(|o| std::cmp::Reverse((o.0, o.1)));
+    for (t, b, len, c) in ops {
+        texts[t].replace_range(b..b + len, c.encode_utf8(&mut [0; 4]));
+    }
+    inlines
+}
+
+const CLOSING_QUOTES: &[char] = &['”', '’', '"', '»', '》', '」', '』', '\u{a0}'];
+
+fn collect_texts<'a>(inlines: &'a mut [Inline], out: &mut Vec<&'a mut String>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => out.push(t),
+            Inline::Emph(c)
+            | Inline::Strong(c)
+            | Inline::Sup(c)
+            | Inline::Sub(c)
+            | Inline::Strike(c)
+            | Inline::Lang { content: c, .. }
+            | Inline::Link { content: c, .. } => collect_texts(c, out),
+            _ => {}
+        }
+    }
 }
 
 /// Turn bare `http(s)://` addresses in reference text into links.
@@ -119,47 +149,27 @@ pub(super) fn linkify(inlines: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-pub(super) fn insert_after_prefix(content: &mut Vec<Inline>, layout_prefix: &str, text: &str) {
-    if let Some(Inline::Text(first)) = content.first_mut()
-        && !layout_prefix.is_empty()
-        && first.starts_with(layout_prefix)
-    {
-        first.insert_str(layout_prefix.len(), text);
+/// End a note with a period, inside its closing quotation marks when the locale sets it there.
+pub(super) fn append_period(content: &mut [Inline], inside_quotes: bool) {
+    let mut texts: Vec<&mut String> = Vec::new();
+    collect_texts(content, &mut texts);
+    let Some(last) = texts.into_iter().rev().find(|t| !t.trim().is_empty()) else { return };
+    let body = last.trim_end_matches(['”', '’', '"', '»']);
+    if body.ends_with(['.', '?', '!']) {
         return;
     }
-    content.insert(0, Inline::Text(text.to_string()));
-}
-
-pub(super) fn insert_before_suffix(content: &mut Vec<Inline>, layout_suffix: &str, text: &str) {
-    if let Some(Inline::Text(last)) = content.last_mut()
-        && !layout_suffix.is_empty()
-        && last.ends_with(layout_suffix)
-    {
-        let at = last.len() - layout_suffix.len();
-        last.insert_str(at, text);
-        return;
-    }
-    content.push(Inline::Text(text.to_string()));
-}
-
-pub(super) fn append_period(content: &mut Vec<Inline>) {
-    let ends_with_period = matches!(content.last(), Some(Inline::Text(t)) if t.trim_end().ends_with('.'));
-    if !ends_with_period {
-        content.push(Inline::Text(".".into()));
+    if inside_quotes && body.len() < last.trim_end().len() {
+        let at = body.len();
+        last.insert(at, '.');
+    } else {
+        let at = last.trim_end().len();
+        last.insert(at, '.');
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locators_follow_pandoc_labels() {
-        assert!(matches!(locator("p. 12"), (Some(SpecificLocator(_, LocatorPayload::Str("12"))), "")));
-        assert!(matches!(locator("12-14"), (Some(_), "")));
-        assert!(matches!(locator("chap. 3"), (Some(_), "")));
-        assert!(matches!(locator("and elsewhere"), (None, "and elsewhere")));
-    }
 
     #[test]
     fn bare_addresses_and_dois_become_links() {
@@ -172,6 +182,28 @@ mod tests {
             })
             .collect();
         assert_eq!(targets, vec!["https://x.org/a".to_string(), "https://doi.org/10.1/2".to_string()]);
+    }
+
+    #[test]
+    fn doubled_periods_collapse_across_formatting_but_ellipses_stay() {
+        let quoted = vec![
+            Inline::Text("ILO. 1948. “Convention, 1948 (No. 87).".into()),
+            Inline::Text("”".into()),
+            Inline::Text(".".into()),
+        ];
+        assert_eq!(crate::document::walk::plain_text(&tidy(quoted)), "ILO. 1948. “Convention, 1948 (No. 87).”");
+        let emph = vec![Inline::Emph(vec![Inline::Text("Acme Inc.".into())]), Inline::Text(".".into())];
+        assert_eq!(crate::document::walk::plain_text(&tidy(emph)), "Acme Inc.");
+        let ellipsis = vec![Inline::Text("Wait... Then.".into())];
+        assert_eq!(crate::document::walk::plain_text(&tidy(ellipsis)), "Wait... Then.");
+        let asked = vec![Inline::Text("“Why?”.".into())];
+        assert_eq!(crate::document::walk::plain_text(&tidy(asked)), "“Why?”");
+    }
+
+    #[test]
+    fn periods_and_commas_move_inside_closing_quotes() {
+        let v = vec![Inline::Text("Okafor, “Sahel”".into()), Inline::Text(", for a review; “B”.".into())];
+        assert_eq!(crate::document::walk::plain_text(&pull_into_quotes(v)), "Okafor, “Sahel,” for a review; “B.”");
     }
 
     #[test]

@@ -5,12 +5,16 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hayagriva::citationberg::{LocaleCode, StyleClass};
-use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose};
+use hayagriva::citationberg::{CitationFormat, LocaleCode, StyleCategory, StyleClass};
+use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest};
 
+use super::bidi::isolate;
+use super::cluster::{self, Form, Item, forms};
 use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales};
-use super::output::{append_period, inlines, insert_after_prefix, insert_before_suffix, linkify, locator, tidy};
-use super::walk::{for_each_inline_vec, renumber_footnotes, replace_cites};
+use super::notes;
+use super::output::{append_period, inlines, linkify, pull_into_quotes, tidy};
+use super::quotes;
+use super::walk::{for_each_inline_vec, for_each_inline_vec_where, renumber_footnotes, replace_cites};
 use crate::diag::{Code, Diagnostic, closest};
 use crate::document::model::{
     Block, Chapter, ChapterKind, CiteItem, CiteMode, Edition, Footnote, Inline, LinkTarget, Span,
@@ -21,19 +25,41 @@ struct Site {
     chapter: usize,
     span: Span,
     mode: CiteMode,
-    items: Vec<CiteItem>,
+    written: Vec<CiteItem>,
+    items: Vec<Item>,
+    in_note: bool,
+}
+
+/// One hayagriva request: the site it renders, its form, whether it is a note, and (when a
+/// cluster is rendered item by item) the item it holds.
+#[derive(Clone, Copy)]
+struct Request {
+    site: usize,
+    form: Form,
+    note: bool,
+    item: Option<usize>,
 }
 
 /// Resolve every citation of the edition and append the reference list; return the diagnostics
-/// (unknown keys, uncited entries). Without a bibliography, citations stay as written.
+/// (unknown keys, uncited entries, citations the style cannot print faithfully). Without a
+/// bibliography, citations stay as written.
 pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    let locale = locale_code(&edition.lang);
     let mut sites: Vec<Site> = Vec::new();
     for (index, chapter) in edition.chapters.iter_mut().enumerate() {
-        for_each_inline_vec(chapter, &mut |inlines: &mut Vec<Inline>| {
+        for_each_inline_vec_where(chapter, &mut |inlines: &mut Vec<Inline>, in_note| {
             for inline in inlines.iter() {
-                if let Inline::Cite { span, mode, items, .. } = inline {
-                    sites.push(Site { chapter: index, span: *span, mode: *mode, items: items.clone() });
+                if let Inline::Cite { span, mode, items: written, .. } = inline {
+                    let items = cluster::items(written, &locale);
+                    sites.push(Site {
+                        chapter: index,
+                        span: *span,
+                        mode: *mode,
+                        written: written.clone(),
+                        items,
+                        in_note,
+                    });
                 }
             }
         });
@@ -42,7 +68,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
     // Unknown keys: errors in brackets; a narrative `@name` no entry has is plain text (a handle).
     let known = |key: &str| bib.is_some_and(|b| b.library.get(key).is_some());
     for site in &sites {
-        for item in &site.items {
+        for item in &site.written {
             if known(&item.key) {
                 continue;
             }
@@ -69,7 +95,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
             }
         }
     }
-    let resolvable = |site: &Site| site.items.iter().all(|i| known(&i.key));
+    let resolvable = |site: &Site| site.written.iter().all(|i| known(&i.key));
 
     let Some(bib) = bib else {
         replace_cites(edition, &mut |_, raw| vec![Inline::Text(raw.to_string())]);
@@ -77,106 +103,150 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
     };
     let style = &bib.style;
     let note_style = style.settings.class == StyleClass::Note;
-    let locale = locale_code(&edition.lang);
-    let mut driver: BibliographyDriver<hayagriva::Entry> = BibliographyDriver::new();
-    // Per site: the index of its in-text rendering and of its note rendering, if any.
-    let mut rendered_for: Vec<(Option<usize>, Option<usize>)> = Vec::new();
-    let mut count = 0;
-    let mut note_number = 0;
-    for site in &sites {
-        let mut request = |author_only: bool, note: bool| {
-            let number = note.then(|| {
+    let numeric = style.info.category.iter().any(|c| {
+        matches!(c, StyleCategory::CitationFormat { format: CitationFormat::Numeric | CitationFormat::Label })
+    });
+
+    // Pass 1: one request per form of each site. A cluster whose style hid an item with affixes
+    // of its own (a collapsed numeric range) is asked for again item by item in pass 2.
+    let plan = |split: &[bool]| {
+        let mut requests: Vec<Request> = Vec::new();
+        for (index, site) in sites.iter().enumerate() {
+            if !resolvable(site) {
+                continue;
+            }
+            let (text, note) = forms(site.mode, note_style, numeric);
+            // A citation in a footnote of a note style is set in that note, not in a note of its own.
+            let (text, note) = if note_style && site.in_note { (Some(Form::Full), None) } else { (text, note) };
+            for (form, is_note) in [(text, false), (note, true)] {
+                let Some(form) = form else { continue };
+                if split[index] && form == Form::Full {
+                    for item in 0..site.items.len() {
+                        requests.push(Request { site: index, form, note: is_note, item: Some(item) });
+                    }
+                } else {
+                    requests.push(Request { site: index, form, note: is_note, item: None });
+                }
+            }
+        }
+        requests
+    };
+    let run = |requests: &[Request]| {
+        let mut driver: BibliographyDriver<hayagriva::Entry> = BibliographyDriver::new();
+        let mut note_number = 0;
+        let mut last_note_site = usize::MAX;
+        for r in requests {
+            let site = &sites[r.site];
+            let items = match r.item {
+                Some(i) => std::slice::from_ref(&site.items[i]),
+                None => &site.items[..],
+            };
+            if r.note && last_note_site != r.site {
                 note_number += 1;
-                note_number
-            });
-            driver.citation(citation_request(bib, site, author_only, note, number, &locale));
-            count += 1;
-            count - 1
-        };
-        let entry = match (resolvable(site), note_style, site.mode) {
-            (false, _, _) => (None, None),
-            (true, false, _) => (Some(request(false, false)), None),
-            (true, true, CiteMode::Parenthetical) => (None, Some(request(false, true))),
-            (true, true, CiteMode::Narrative) => {
-                let inline = request(true, false);
-                (Some(inline), Some(request(false, true)))
+                last_note_site = r.site;
             }
-        };
-        rendered_for.push(entry);
-    }
-    for key in &bib.nocite {
-        if key == "*" {
-            for entry in bib.library.iter() {
-                let mut item = CitationItem::with_entry(entry);
-                item.hidden = true;
-                driver.citation(CitationRequest::new(vec![item], style, Some(locale.clone()), locales(), None));
-            }
-        } else if let Some(entry) = bib.library.get(key) {
-            let mut item = CitationItem::with_entry(entry);
-            item.hidden = true;
-            driver.citation(CitationRequest::new(vec![item], style, Some(locale.clone()), locales(), None));
-        } else {
-            diags.push(
-                Diagnostic::error(format!("unknown key `{key}` under nocite"))
-                    .in_file(crate::project::CONFIG_FILE)
-                    .with_hint("list keys defined in bibliography/, or `*` for all"),
-            );
+            let number = (r.note || (note_style && site.in_note)).then_some(note_number.max(1));
+            let items = cluster::request_items(&bib.library, items, r.form);
+            driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales(), number));
+        }
+        nocite(bib, &mut driver, &locale, &mut Vec::new());
+        driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()))
+    };
+    let mut split = vec![false; sites.len()];
+    let mut requests = plan(&split);
+    let mut rendered = run(&requests);
+    for (r, out) in requests.iter().zip(&rendered.citations) {
+        if r.form == Form::Full && !cluster::keeps_every_item(&out.citation, &sites[r.site].items) {
+            split[r.site] = true;
         }
     }
-    let rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()));
+    if split.iter().any(|s| *s) {
+        requests = plan(&split);
+        rendered = run(&requests);
+    }
+    nocite(bib, &mut BibliographyDriver::new(), &locale, &mut diags);
+
+    // Gather each site's in-text and note renderings.
+    let mut text_of: Vec<Option<Vec<Inline>>> = vec![None; sites.len()];
+    let mut note_of: Vec<Option<Vec<Inline>>> = vec![None; sites.len()];
+    let mut i = 0;
+    while i < requests.len() {
+        let r = requests[i];
+        let site = &sites[r.site];
+        let strip = r.note && site.mode == CiteMode::Narrative;
+        let (content, used) = match r.item {
+            Some(_) => {
+                let n = site.items.len();
+                let renders: Vec<_> = rendered.citations[i..i + n].iter().map(|c| c.citation.clone()).collect();
+                (cluster::joined(&renders, &site.items, style, strip), n)
+            }
+            None if r.form == Form::AuthorOnly => (inlines(&rendered.citations[i].citation), 1),
+            None => (cluster::affixed(&rendered.citations[i].citation, &site.items, strip, r.form == Form::Prose), 1),
+        };
+        // A citation inside a footnote of a note style is set in that note, in parentheses when
+        // it was written in brackets (as citeproc does), without the note's closing period.
+        let content = if note_style && site.in_note { in_note(content, style, site.mode) } else { content };
+        if r.form != Form::AuthorOnly {
+            for item in &site.items {
+                if let Some(loc) = &item.parsed.locator
+                    && !cluster::locator_shown(&content, loc)
+                {
+                    diags.push(unfaithful(
+                        edition,
+                        site,
+                        &format!("the style does not print the locator `{}` of `{}`", loc.1, item.key),
+                        "remove the locator, or choose a style that prints locators",
+                    ));
+                }
+            }
+        }
+        if r.note {
+            note_of[r.site] = Some(content)
+        } else {
+            text_of[r.site] = Some(content)
+        }
+        i += used;
+    }
 
     // Write each rendered citation back in place of its `Inline::Cite`.
-    let layout_prefix = style.citation.layout.prefix.clone().unwrap_or_default();
-    let layout_suffix = style.citation.layout.suffix.clone().unwrap_or_default();
+    let inside = notes::punctuation_in_quote(style, &locale);
+    let edition_lang = edition.lang.clone();
+    let source_lang = edition.translation.as_ref().map_or_else(|| edition.lang.clone(), |t| t.of.clone());
     let mut next_site = 0;
     let mut notes: Vec<(usize, String, Vec<Inline>)> = Vec::new();
-    let render = |k: usize, site: &Site| {
-        let mut content = inlines(&rendered.citations[k].citation);
-        // hayagriva drops the style's parentheses when an item has a purpose; `[-@key]` keeps them.
-        if site.mode == CiteMode::Parenthetical && !note_style && site.items.iter().any(|i| i.suppress_author) {
-            content.insert(0, Inline::Text(layout_prefix.clone()));
-            content.push(Inline::Text(layout_suffix.clone()));
-        }
-        let first = &site.items[0];
-        if !first.prefix.is_empty() {
-            insert_after_prefix(&mut content, &layout_prefix, &format!("{} ", first.prefix));
-        }
-        let last = &site.items[site.items.len() - 1];
-        let (_, rest) = locator(&last.suffix);
-        if !rest.is_empty() {
-            insert_before_suffix(&mut content, &layout_suffix, &format!(", {rest}"));
-        }
-        if content.iter().any(|i| matches!(i, Inline::Link { .. })) {
+    let link = |site: &Site, content: Vec<Inline>| {
+        let content = if inside { pull_into_quotes(tidy(content)) } else { tidy(content) };
+        let content = if content.iter().any(|i| matches!(i, Inline::Link { .. })) {
             content
         } else {
-            let target = LinkTarget::Internal { chapter: REFERENCES_SLUG.into(), anchor: entry_anchor(&first.key) };
+            let target =
+                LinkTarget::Internal { chapter: REFERENCES_SLUG.into(), anchor: entry_anchor(&site.written[0].key) };
             vec![Inline::Link { span: site.span, target, content }]
-        }
+        };
+        isolate(content, &edition_lang, &source_lang, None)
     };
     replace_cites(edition, &mut |_, raw| {
         let index = next_site;
         next_site += 1;
         let site = &sites[index];
         let mut out = Vec::new();
-        match rendered_for[index] {
-            (None, None) => out.push(Inline::Text(raw.to_string())),
-            (inline, note) => {
-                if let Some(k) = inline {
-                    out.extend(render(k, site));
-                }
-                if let Some(k) = note {
-                    let label = format!("cite-{}", index + 1);
-                    notes.push((site.chapter, label.clone(), render(k, site)));
-                    out.push(Inline::FootnoteRef { span: site.span, label });
-                }
-            }
+        let (text, note) = (text_of[index].take(), note_of[index].take());
+        if text.is_none() && note.is_none() {
+            out.push(Inline::Text(raw.to_string()));
+        }
+        if let Some(content) = text {
+            out.extend(link(site, content));
+        }
+        if let Some(mut content) = note {
+            capitalize(&mut content);
+            append_period(&mut content, inside);
+            let label = format!("cite-{}", index + 1);
+            notes.push((site.chapter, label.clone(), link(site, content)));
+            out.push(Inline::FootnoteRef { span: site.span, label });
         }
         out
     });
-    for (chapter, label, mut content) in notes {
-        if let Some(Inline::Link { content: inner, .. }) = content.first_mut() {
-            append_period(inner);
-        }
+    for (chapter, label, content) in notes {
         let note = Footnote {
             number: 0,
             span: Span::default(),
@@ -185,13 +255,31 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         edition.chapters[chapter].footnotes.insert(label, note);
     }
     if note_style {
-        edition.chapters.iter_mut().for_each(renumber_footnotes);
+        for chapter in &mut edition.chapters {
+            // The sentence's own punctuation stays outside its quotation marks, as citeproc leaves it.
+            for_each_inline_vec(chapter, &mut |inlines| notes::place_marks(inlines, false));
+            renumber_footnotes(chapter);
+        }
     }
 
     // The reference list, and warnings for entries nobody cites.
     if let Some(list) = rendered.bibliography {
-        let entries: Vec<(String, Vec<Inline>)> =
-            list.items.iter().map(|item| (entry_anchor(&item.key), linkify(tidy(inlines(&item.content))))).collect();
+        let entries: Vec<(String, Vec<Inline>)> = list
+            .items
+            .iter()
+            .map(|item| {
+                let mut content = Vec::new();
+                if let Some(first) = &item.first_field {
+                    content.extend(inlines(&hayagriva::ElemChildren(vec![first.clone()])));
+                    content.push(Inline::Text(" ".into()));
+                }
+                let entry = bib.library.get(&item.key);
+                let own = entry.and_then(|e| e.language()).map(|l| l.to_string());
+                let body = quotes::for_entry(inlines(&item.content), &locale, own.as_deref());
+                content.extend(body);
+                (entry_anchor(&item.key), isolate(linkify(tidy(content)), &edition_lang, &source_lang, own.as_deref()))
+            })
+            .collect();
         let listed: Vec<&str> = list.items.iter().map(|i| i.key.as_str()).collect();
         let mut uncited: Vec<(&PathBuf, usize, &str)> = bib
             .library
@@ -228,32 +316,81 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
     diags
 }
 
-/// Build the hayagriva request for one citation site.
-fn citation_request<'a>(
+/// Ask for the works listed under `nocite` (hidden citations), reporting unknown keys.
+fn nocite<'a>(
     bib: &'a Bibliography,
-    site: &'a Site,
-    author_only: bool,
-    note: bool,
-    number: Option<usize>,
+    driver: &mut BibliographyDriver<'a, hayagriva::Entry>,
     locale: &LocaleCode,
-) -> CitationRequest<'a, hayagriva::Entry> {
-    let items = site
-        .items
-        .iter()
-        .map(|i| {
-            let entry = bib.library.get(&i.key).expect("only resolvable sites are requested");
-            let (locator, _) = locator(&i.suffix);
-            let mut item = CitationItem::with_locator(entry, locator);
-            item.purpose = match (site.mode, i.suppress_author, author_only) {
-                (_, _, true) => Some(CitePurpose::Author),
-                (_, true, false) => Some(CitePurpose::Year),
-                (CiteMode::Narrative, false, false) if !note => Some(CitePurpose::Prose),
-                _ => None,
-            };
-            item
-        })
-        .collect();
-    CitationRequest::new(items, &bib.style, Some(locale.clone()), locales(), number)
+    diags: &mut Vec<Diagnostic>,
+) {
+    let style = &bib.style;
+    for key in &bib.nocite {
+        let entries: Vec<&hayagriva::Entry> = if key == "*" {
+            bib.library.iter().collect()
+        } else if let Some(entry) = bib.library.get(key) {
+            vec![entry]
+        } else {
+            diags.push(
+                Diagnostic::error(format!("unknown key `{key}` under nocite"))
+                    .in_file(crate::project::CONFIG_FILE)
+                    .with_hint("list keys defined in bibliography/, or `*` for all"),
+            );
+            continue;
+        };
+        for entry in entries {
+            let mut item = CitationItem::with_entry(entry);
+            item.hidden = true;
+            driver.citation(CitationRequest::new(vec![item], style, Some(locale.clone()), locales(), None));
+        }
+    }
+}
+
+/// An error for a citation the style cannot print as written.
+fn unfaithful(edition: &Edition, site: &Site, message: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(message.to_string())
+        .code(Code::Citation)
+        .in_file(&edition.chapters[site.chapter].source)
+        .at(site.span.line, site.span.column)
+        .with_hint(hint.to_string())
+}
+
+/// A note style's rendering set inside a footnote: the layout's closing period dropped, brackets
+/// around a parenthetical citation.
+fn in_note(mut content: Vec<Inline>, style: &hayagriva::citationberg::IndependentStyle, mode: CiteMode) -> Vec<Inline> {
+    if let Some(suffix) = style.citation.layout.suffix.as_deref()
+        && let Some(Inline::Text(last)) = content.last_mut()
+        && let Some(kept) = last.strip_suffix(suffix)
+    {
+        *last = kept.to_string();
+    }
+    if mode == CiteMode::Parenthetical {
+        content.insert(0, Inline::Text("(".into()));
+        content.push(Inline::Text(")".into()));
+    }
+    content
+}
+
+/// Upper-case the first letter of a note (`see Doe` -> `See Doe`).
+fn capitalize(content: &mut [Inline]) {
+    for inline in content {
+        match inline {
+            Inline::Text(t) => {
+                if let Some(c) = t.chars().find(|c| c.is_alphanumeric()) {
+                    if c.is_lowercase() {
+                        let at = t.find(c).expect("found above");
+                        let upper: String = c.to_uppercase().collect();
+                        t.replace_range(at..at + c.len_utf8(), &upper);
+                    }
+                    return;
+                }
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Link { content: c, .. } | Inline::Lang { content: c, .. } => {
+                capitalize(c);
+                return;
+            }
+            _ => return,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -324,5 +461,43 @@ mod tests {
             other => panic!("{other:?}"),
         });
         assert_eq!(note, "Compare @someone and [-@gcm2018].");
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn probe() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/citations");
+        for style in ["chicago-author-date", "ieee", "chicago-notes"] {
+            for lang in ["en", "de"] {
+                let bib = super::super::load(&root, Some(style), &[]).ok().flatten().unwrap();
+                let md = std::env::var("PROBE").unwrap_or_default();
+                let (chapter, _) = crate::markdown::parse(Path::new("."), Path::new("chapters/en/01-t.md"), &md, lang);
+                let mut e = Edition { lang: lang.into(), chapters: vec![chapter.unwrap()], ..Edition::default() };
+                let diags = resolve(&mut e, Some(&bib));
+                println!("=== {style} {lang} {diags:?}");
+                for b in &e.chapters[0].blocks {
+                    if let Block::Paragraph { content, .. } = b {
+                        println!("{}", crate::document::walk::plain_text(content));
+                    }
+                }
+                for (l, n) in &e.chapters[0].footnotes {
+                    if let Block::Paragraph { content, .. } = &n.blocks[0] {
+                        println!("  [{l} {}] {}", n.number, crate::document::walk::plain_text(content));
+                    }
+                }
+                if let Some(Block::References { entries, .. }) = e.chapters.last().and_then(|c| c.blocks.first()) {
+                    for (_, r) in entries {
+                        println!("  R {}", crate::document::walk::plain_text(r));
+                    }
+                }
+            }
+        }
     }
 }

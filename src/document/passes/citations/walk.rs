@@ -6,12 +6,17 @@ use crate::document::walk::{visit_inline_vec_mut as inline_vec, visit_inline_vec
 
 /// Call `f` on every inline vector of a chapter (title, blocks, footnotes), in reading order.
 pub(super) fn for_each_inline_vec(chapter: &mut Chapter, f: &mut impl FnMut(&mut Vec<Inline>)) {
-    inline_vec(&mut chapter.title, f);
-    blocks_mut(&mut chapter.blocks, f);
+    for_each_inline_vec_where(chapter, &mut |inlines, _| f(inlines));
+}
+
+/// Call `f` on every inline vector of a chapter in reading order, saying whether it is in a footnote.
+pub(super) fn for_each_inline_vec_where(chapter: &mut Chapter, f: &mut impl FnMut(&mut Vec<Inline>, bool)) {
+    inline_vec(&mut chapter.title, &mut |v| f(v, false));
+    blocks_mut(&mut chapter.blocks, &mut |v| f(v, false));
     let mut notes: Vec<&mut Footnote> = chapter.footnotes.values_mut().collect();
     notes.sort_by_key(|n| n.number);
     for note in notes {
-        blocks_mut(&mut note.blocks, f);
+        blocks_mut(&mut note.blocks, &mut |v| f(v, true));
     }
 }
 
