@@ -11,7 +11,8 @@ use crate::document::model::Inline;
 /// The punctuation a note mark moves in front of.
 const MOVES: &[char] = &['.', ',', ';', ':', '!', '?'];
 /// Closing quotation marks a period or comma may move inside.
-const CLOSING: &[char] = &['”', '’', '"', '\'', '»', '›', '」', '』'];
+// German and Czech close with the high-reversed marks (`„so“`), so those close quotes too.
+const CLOSING: &[char] = &['”', '’', '"', '\'', '»', '›', '」', '』', '“', '‘'];
 
 /// Whether the style's locale sets periods and commas inside closing quotation marks.
 pub(super) fn punctuation_in_quote(style: &IndependentStyle, locale: &LocaleCode) -> bool {
