@@ -1,6 +1,7 @@
 //! End to end: every language edition builds in one run, in parallel; the Arabic, Hebrew and Chinese
-//! PDFs embed their fonts and extract in logical order; characters no font covers fail the build;
-//! translation status tracks stale and missing chapters.
+//! PDFs embed their fonts and extract in logical order; right-to-left imprints keep Latin addresses
+//! and telephone numbers in order; characters no font covers fail the build; translation status
+//! tracks stale and missing chapters.
 
 use crate::common;
 
@@ -232,4 +233,25 @@ fn one_failing_edition_does_not_stop_the_others() {
         assert!(p.dist(&format!("imrf-spotlight-{lang}.pdf")).is_file(), "{lang} still built");
     }
     assert!(!p.dist("imrf-spotlight-es.pdf").exists());
+}
+
+#[test]
+fn right_to_left_imprints_keep_latin_addresses_and_telephone_numbers_in_their_own_order() {
+    let p = Project::report();
+    p.run(&["build", "--lang", "ar", "--lang", "he"]).expect_code(0);
+    for lang in ["ar", "he"] {
+        let entries = common::unzip(&p.dist(&format!("imrf-spotlight-{lang}.epub")));
+        let colophon =
+            String::from_utf8(entries.iter().find(|(n, _, _)| n == "OEBPS/colophon.xhtml").unwrap().1.clone()).unwrap();
+        assert!(colophon.contains("<bdi>6 bis, Chemin du Point-du-Jour</bdi>"), "{lang}: {colophon}");
+        if !tool_available("pdftotext") {
+            continue;
+        }
+        // Without isolation the line reads `bis, Chemin du Point-du-Jour 6` and `50 34 733 22(0) 41+`.
+        let text = pdf_text(&p.dist(&format!("imrf-spotlight-{lang}.pdf")));
+        let lines: Vec<String> = text.lines().map(plain).collect();
+        for line in ["6 bis, Chemin du Point-du-Jour", "1202 Geneva", "+41 (0)22 733 34 50"] {
+            assert!(lines.contains(&plain(line)), "{lang}: `{line}` not a line of\n{text}");
+        }
+    }
 }
