@@ -1,6 +1,7 @@
-//! End to end: every language edition builds in one run, in parallel; the Arabic and Chinese PDFs
-//! embed their fonts and extract in logical order; characters no font covers fail the build;
-//! translation status tracks stale and missing chapters.
+//! End to end: every language edition builds in one run, in parallel; the Arabic, Hebrew and Chinese
+//! PDFs embed their fonts and extract in logical order; right-to-left imprints keep Latin addresses
+//! and telephone numbers in order; characters no font covers fail the build; translation status
+//! tracks stale and missing chapters.
 
 use crate::common;
 
@@ -9,7 +10,7 @@ use std::process::Command;
 
 use crate::common::{Project, ace, epubcheck, pdf_text, tool_available};
 
-const LANGS: [&str; 5] = ["en", "fr", "es", "ar", "zh"];
+const LANGS: [&str; 6] = ["en", "fr", "es", "ar", "he", "zh"];
 
 /// Text with bidi controls, joiners and all whitespace removed (pdftotext marks RTL runs).
 fn plain(text: &str) -> String {
@@ -50,8 +51,9 @@ fn every_edition_builds_both_formats_and_every_epub_validates() {
 #[test]
 fn right_to_left_and_cjk_epubs_pass_ace() {
     let p = Project::report();
-    p.run(&["build", "--format", "epub", "--lang", "ar", "--lang", "zh", "--lang", "fr"]).expect_code(0);
-    for lang in ["ar", "zh", "fr"] {
+    p.run(&["build", "--format", "epub", "--lang", "ar", "--lang", "he", "--lang", "zh", "--lang", "fr"])
+        .expect_code(0);
+    for lang in ["ar", "he", "zh", "fr"] {
         if let Some((passed, report)) = ace(&p.dist(&format!("imrf-spotlight-{lang}.epub"))) {
             assert!(passed, "{lang}: Ace found violations:\n{}", &report[..report.len().min(20_000)]);
         }
@@ -59,13 +61,15 @@ fn right_to_left_and_cjk_epubs_pass_ace() {
 }
 
 #[test]
-fn arabic_and_chinese_pdfs_embed_their_fonts_and_extract_in_logical_order() {
+fn arabic_hebrew_and_chinese_pdfs_embed_their_fonts_and_extract_in_logical_order() {
     if !tool_available("pdffonts") {
         return;
     }
     let p = Project::report();
-    p.run(&["build", "--format", "pdf", "--lang", "ar", "--lang", "zh"]).expect_code(0);
-    for (lang, font) in [("ar", "NotoNaskhArabic-Regular"), ("zh", "WenQuanYiMicroHei")] {
+    p.run(&["build", "--format", "pdf", "--lang", "ar", "--lang", "he", "--lang", "zh"]).expect_code(0);
+    for (lang, font) in
+        [("ar", "NotoNaskhArabic-Regular"), ("he", "NotoSerifHebrew-Regular"), ("zh", "WenQuanYiMicroHei")]
+    {
         let path = p.dist(&format!("imrf-spotlight-{lang}.pdf"));
         let out = Command::new("pdffonts").arg(&path).output().unwrap();
         let fonts = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -225,8 +229,29 @@ fn one_failing_edition_does_not_stop_the_others() {
     let run = p.run(&["build", "--format", "pdf"]);
     run.expect_code(1);
     assert!(run.stderr().contains("--> chapters/es/03-pandemic.md:"), "{}", run.stderr());
-    for lang in ["en", "fr", "ar", "zh"] {
+    for lang in ["en", "fr", "ar", "he", "zh"] {
         assert!(p.dist(&format!("imrf-spotlight-{lang}.pdf")).is_file(), "{lang} still built");
     }
     assert!(!p.dist("imrf-spotlight-es.pdf").exists());
+}
+
+#[test]
+fn right_to_left_imprints_keep_latin_addresses_and_telephone_numbers_in_their_own_order() {
+    let p = Project::report();
+    p.run(&["build", "--lang", "ar", "--lang", "he"]).expect_code(0);
+    for lang in ["ar", "he"] {
+        let entries = common::unzip(&p.dist(&format!("imrf-spotlight-{lang}.epub")));
+        let colophon =
+            String::from_utf8(entries.iter().find(|(n, _, _)| n == "OEBPS/colophon.xhtml").unwrap().1.clone()).unwrap();
+        assert!(colophon.contains("<bdi>6 bis, Chemin du Point-du-Jour</bdi>"), "{lang}: {colophon}");
+        if !tool_available("pdftotext") {
+            continue;
+        }
+        // Without isolation the line reads `bis, Chemin du Point-du-Jour 6` and `50 34 733 22(0) 41+`.
+        let text = pdf_text(&p.dist(&format!("imrf-spotlight-{lang}.pdf")));
+        let lines: Vec<String> = text.lines().map(plain).collect();
+        for line in ["6 bis, Chemin du Point-du-Jour", "1202 Geneva", "+41 (0)22 733 34 50"] {
+            assert!(lines.contains(&plain(line)), "{lang}: `{line}` not a line of\n{text}");
+        }
+    }
 }

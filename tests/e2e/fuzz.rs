@@ -80,7 +80,7 @@ proptest! {
 
     #[test]
     fn french_and_arabic_typography_never_break_the_output(body in markdownish()) {
-        for lang in ["fr", "ar", "zh"] {
+        for lang in ["fr", "ar", "he", "zh"] {
             let text = format!("# Titre\n\n{body}\n");
             let (chapter, _) = spotlight::markdown::parse(Path::new("."), Path::new("chapters/x/01-f.md"), &text, lang);
             if let Some(chapter) = chapter {

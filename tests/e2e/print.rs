@@ -135,7 +135,7 @@ fn pdf_a_and_pdf_ua_builds_succeed_for_every_edition() {
     for standard in ["a-2b", "ua-1"] {
         let p = Project::report();
         p.run(&["build", "--format", "pdf", "--pdf-standard", standard]).expect_code(0);
-        for lang in ["en", "fr", "es", "ar", "zh"] {
+        for lang in ["en", "fr", "es", "ar", "he", "zh"] {
             let bytes = std::fs::read(p.dist(&format!("imrf-spotlight-{lang}.pdf"))).unwrap();
             let text = String::from_utf8_lossy(&bytes);
             match standard {

@@ -30,7 +30,7 @@ fn builds_in_different_directories_with_different_jobs_are_byte_identical() {
     a.run(&["build", "--jobs", "1"]).expect_code(0);
     b.run(&["build"]).expect_code(0);
     let (ha, hb) = (hashes(&a), hashes(&b));
-    assert_eq!(ha.len(), 10, "5 editions x 2 formats");
+    assert_eq!(ha.len(), 12, "6 editions x 2 formats");
     assert_eq!(ha, hb);
     for (path, hash) in &ha {
         assert_eq!(&sha256(&fs::read(a.dist(path)).unwrap()), hash, "{path}: manifest hash matches the file");
@@ -138,7 +138,7 @@ fn a_failed_edition_leaves_no_partial_or_stale_artifact() {
     assert!(!es.exists(), "the failed edition's old PDF was left in place");
     assert!(run.stderr().contains("removed `imrf-spotlight-es.pdf` from an earlier build"), "{}", run.stderr());
     assert_eq!(fs::read_to_string(p.dist("notes.txt")).unwrap(), "mine");
-    for lang in ["en", "fr", "ar", "zh"] {
+    for lang in ["en", "fr", "ar", "he", "zh"] {
         assert!(p.dist(&format!("imrf-spotlight-{lang}.pdf")).is_file());
     }
     let leftovers: Vec<String> = fs::read_dir(p.path().join("dist"))

@@ -133,8 +133,9 @@ pub fn colophon(edition: &Edition) -> String {
     if let Some(office) = &m.publisher.office {
         let _ = write!(body, "<br/>{}", xml(office));
     }
+    // Isolated, so a Latin address line keeps its order (`6 bis, ...`) in a right-to-left edition.
     for line in &m.publisher.address {
-        let _ = write!(body, "<br/>{}", xml(line));
+        let _ = write!(body, "<br/><bdi>{}</bdi>", xml(line));
     }
     body.push_str("</p>\n");
     if !m.publisher.contact.is_empty() {
