@@ -80,7 +80,7 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
             }
             origin.insert(key, (rel.clone(), line));
             if rel.extension().is_some_and(|e| e == "bib") {
-                library.push(&institution_as_publisher(entry));
+                library.push(&thesis_genre(&institution_as_publisher(entry)));
             } else {
                 library.push(entry);
             }
@@ -120,6 +120,16 @@ fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
         let (line, col) = line_col(text, offset);
         Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
     })
+}
+
+/// BibTeX's `@phdthesis` as BibLaTeX and Pandoc name it ("PhD thesis"): hayagriva's import says
+/// "Doctoral dissertation", which no BibLaTeX localisation uses.
+fn thesis_genre(entry: &hayagriva::Entry) -> hayagriva::Entry {
+    let mut entry = entry.clone();
+    if entry.genre().is_some_and(|g| g.value.to_str() == "Doctoral dissertation") {
+        entry.set_genre("PhD thesis".to_string().into());
+    }
+    entry
 }
 
 /// BibTeX's `institution` (of a @report or @thesis) as the publisher CSL styles print: hayagriva
