@@ -8,6 +8,7 @@ mod citations;
 mod config;
 mod editions;
 mod epub;
+mod extraction;
 mod figures;
 mod fuzz;
 mod hostile;
