@@ -9,6 +9,7 @@ mod citeproc;
 mod config;
 mod editions;
 mod epub;
+mod extraction;
 mod figures;
 mod fuzz;
 mod hostile;
