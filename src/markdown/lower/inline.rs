@@ -53,7 +53,7 @@ impl Lowerer<'_> {
                                 let span = self.locate(&raw, node_span);
                                 match attrs::all_crossrefs(&items) {
                                     Some(false) => out.push(Inline::Cite { span, mode, items, raw }),
-                                    Some(true) => out.extend(attrs::crossrefs(items, span)),
+                                    Some(true) => out.extend(attrs::crossrefs(items, span, lang)),
                                     None => {
                                         self.error(
                                             span,
