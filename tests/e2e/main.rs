@@ -19,6 +19,7 @@ mod pdf;
 mod people;
 mod print;
 mod release;
+mod scripts;
 mod spec;
 mod themes;
 mod watch;
