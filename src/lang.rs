@@ -6,6 +6,10 @@
 //! Adding a language whose script is known is one row of `LANGUAGES`; a new script is one row of
 //! `SCRIPTS` (and a font in `fonts/`, named under `fonts.scripts` in report.yaml).
 
+mod tags;
+
+pub use tags::TagProblem;
+
 /// The direction text runs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dir {
@@ -47,6 +51,32 @@ pub enum Punctuation {
     Dashes,
 }
 
+/// How a language emphasises (Markdown `*text*`): a slanted face exists only for Latin, Greek and
+/// Cyrillic; other scripts have conventions of their own, and a synthetic slant is none of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    /// The italic face.
+    Italic,
+    /// The bold face (Arabic, Hebrew, Indic scripts, Thai, Korean).
+    Bold,
+    /// A dot under each character (着重号, Chinese).
+    DotsUnder,
+    /// A dot over each character (傍点, Japanese).
+    DotsOver,
+}
+
+impl Emphasis {
+    /// Name the convention as the templates and stylesheets spell it (`bold`, `dots-under`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Emphasis::Italic => "italic",
+            Emphasis::Bold => "bold",
+            Emphasis::DotsUnder => "dots-under",
+            Emphasis::DotsOver => "dots-over",
+        }
+    }
+}
+
 /// How a line break in the Markdown source is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Breaking {
@@ -80,14 +110,34 @@ pub struct Language {
     pub breaking: Breaking,
     /// Punctuation conventions.
     pub punctuation: Punctuation,
-    /// What follows a speaker's name in an interview turn.
+    /// What follows a speaker's name in an interview turn, or a label (a role before a name).
     pub speaker_colon: &'static str,
+    /// The comma between parts of one item Spotlight writes (a name and its detail, references).
+    pub comma: &'static str,
+    /// The separator between the items of a list Spotlight writes (several cross-references).
+    pub enumeration: &'static str,
+    /// The brackets around a short form Spotlight adds (an organization's acronym), space included.
+    pub brackets: (&'static str, &'static str),
+    /// How emphasis is set.
+    pub emphasis: Emphasis,
     /// The CSL locale citations are formatted in, when the edition names the bare language.
     pub locale: Option<&'static str>,
 }
 
 const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctuation: Punctuation) -> Language {
-    Language { code, dir, script, breaking: Breaking::Spaces, punctuation, speaker_colon: ":", locale: None }
+    Language {
+        code,
+        dir,
+        script,
+        breaking: Breaking::Spaces,
+        punctuation,
+        speaker_colon: ":",
+        comma: ", ",
+        enumeration: ", ",
+        brackets: (" (", ")"),
+        emphasis: if script.is_none() && !matches!(dir, Dir::Rtl) { Emphasis::Italic } else { Emphasis::Bold },
+        locale: None,
+    }
 }
 
 /// The scripts Spotlight knows.
@@ -100,6 +150,12 @@ pub const SCRIPTS: &[Script] = &[
     Script { name: "hebrew", cjk: false, unicode_range: "U+0590-05FF, U+FB1D-FB4F" },
     Script {
         name: "chinese",
+        cjk: true,
+        unicode_range: "U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF",
+    },
+    // Traditional Chinese: Han characters in the Taiwan or Hong Kong forms, never the Simplified faces.
+    Script {
+        name: "chinese-traditional",
         cjk: true,
         unicode_range: "U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF",
     },
@@ -125,28 +181,51 @@ pub const LANGUAGES: &[Language] = &[
     row("it", Ltr, None, Guillemets),
     row("pt", Ltr, None, Guillemets),
     row("ca", Ltr, None, Guillemets),
-    Language { locale: Some("ar"), ..row("ar", Rtl, Some("arabic"), Dashes) },
-    row("fa", Rtl, Some("arabic"), Dashes),
-    row("ur", Rtl, Some("arabic"), Dashes),
-    row("ps", Rtl, Some("arabic"), Dashes),
-    row("sd", Rtl, Some("arabic"), Dashes),
-    row("ug", Rtl, Some("arabic"), Dashes),
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        locale: Some("ar"),
+        ..row("ar", Rtl, Some("arabic"), Dashes)
+    },
+    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("fa", Rtl, Some("arabic"), Dashes) },
+    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ur", Rtl, Some("arabic"), Dashes) },
+    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ps", Rtl, Some("arabic"), Dashes) },
+    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("sd", Rtl, Some("arabic"), Dashes) },
+    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ug", Rtl, Some("arabic"), Dashes) },
     row("he", Rtl, Some("hebrew"), Dashes),
     row("yi", Rtl, Some("hebrew"), Dashes),
     row("dv", Rtl, None, Dashes),
     Language {
         breaking: Breaking::Characters,
         speaker_colon: "\u{FF1A}",
+        comma: "\u{FF0C}",
+        enumeration: "\u{3001}",
+        brackets: FULL_WIDTH_BRACKETS,
+        emphasis: Emphasis::DotsUnder,
         locale: Some("zh-CN"),
         ..row("zh", Ltr, Some("chinese"), Keep)
     },
-    Language { breaking: Breaking::Characters, speaker_colon: "\u{FF1A}", ..row("ja", Ltr, Some("japanese"), Keep) },
+    Language {
+        breaking: Breaking::Characters,
+        speaker_colon: "\u{FF1A}",
+        comma: "\u{3001}",
+        enumeration: "\u{3001}",
+        brackets: FULL_WIDTH_BRACKETS,
+        emphasis: Emphasis::DotsOver,
+        ..row("ja", Ltr, Some("japanese"), Keep)
+    },
     row("ko", Ltr, Some("korean"), Keep),
     row("hi", Ltr, Some("devanagari"), Dashes),
     row("mr", Ltr, Some("devanagari"), Dashes),
     row("ne", Ltr, Some("devanagari"), Dashes),
     row("th", Ltr, Some("thai"), Dashes),
 ];
+
+/// The Arabic comma and the space after it.
+const ARABIC_COMMA: &str = "\u{060C} ";
+
+/// Full-width brackets, which carry their own space.
+const FULL_WIDTH_BRACKETS: (&str, &str) = ("\u{FF08}", "\u{FF09}");
 
 const OTHER: Language = row("", Ltr, None, Dashes);
 
@@ -166,10 +245,20 @@ pub fn dir(lang: &str) -> Dir {
     of(lang).dir
 }
 
-/// Return the script with fonts of its own a language is written in, if any.
+/// Return the script with fonts of its own a language is written in, if any: Chinese tagged
+/// `Hant` (or a Taiwan, Hong Kong or Macao region without `Hans`) is Traditional Chinese.
 pub fn script_of(lang: &str) -> Option<&'static Script> {
     let name = of(lang).script?;
+    if name == "chinese" && traditional_chinese(lang) {
+        return script_named("chinese-traditional");
+    }
     script_named(name)
+}
+
+/// Whether a Chinese tag names Traditional characters.
+fn traditional_chinese(lang: &str) -> bool {
+    let has = |sub: &str| lang.split('-').skip(1).any(|p| p.eq_ignore_ascii_case(sub));
+    has("hant") || (!has("hans") && ["tw", "hk", "mo"].iter().any(|r| has(r)))
 }
 
 /// Find a script by its name under `fonts.scripts`.
@@ -180,6 +269,34 @@ pub fn script_named(name: &str) -> Option<&'static Script> {
 /// The label of a speaker turn: the name and a colon as the language sets it.
 pub fn speaker_label(lang: &str, name: &str) -> String {
     format!("{name}{}", of(lang).speaker_colon)
+}
+
+/// What Spotlight writes after a label (a role before a name): the language's colon, then a space
+/// where words are spaced (a full-width colon carries its own).
+pub fn label_separator(lang: &str) -> String {
+    let l = of(lang);
+    let space = if l.breaking == Breaking::Spaces { " " } else { "" };
+    format!("{}{space}", l.speaker_colon)
+}
+
+/// The comma Spotlight writes between parts of one item (a name and its detail).
+pub fn comma(lang: &str) -> &'static str {
+    of(lang).comma
+}
+
+/// The brackets Spotlight writes around a short form it adds, with the space before them.
+pub fn brackets(lang: &str) -> (&'static str, &'static str) {
+    of(lang).brackets
+}
+
+/// How text in the language is emphasised.
+pub fn emphasis(lang: &str) -> Emphasis {
+    of(lang).emphasis
+}
+
+/// The separator Spotlight writes between the items of a list.
+pub fn enumeration(lang: &str) -> &'static str {
+    of(lang).enumeration
 }
 
 /// Whether a source line break is set as a space in the language.
@@ -232,145 +349,11 @@ pub fn is_word_character(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
 }
 
-/// English and native names of languages people write instead of their code (`english` -> `en`).
-const NAMES: &[(&str, &str)] = &[
-    ("english", "en"),
-    ("french", "fr"),
-    ("francais", "fr"),
-    ("français", "fr"),
-    ("spanish", "es"),
-    ("espanol", "es"),
-    ("español", "es"),
-    ("castellano", "es"),
-    ("german", "de"),
-    ("deutsch", "de"),
-    ("arabic", "ar"),
-    ("hebrew", "he"),
-    ("chinese", "zh"),
-    ("mandarin", "zh"),
-    ("japanese", "ja"),
-    ("russian", "ru"),
-    ("portuguese", "pt"),
-    ("portugues", "pt"),
-    ("italian", "it"),
-    ("italiano", "it"),
-    ("dutch", "nl"),
-    ("korean", "ko"),
-    ("persian", "fa"),
-    ("farsi", "fa"),
-    ("hindi", "hi"),
-    ("urdu", "ur"),
-    ("turkish", "tr"),
-    ("polish", "pl"),
-    ("ukrainian", "uk"),
-    ("swedish", "sv"),
-    ("greek", "el"),
-    ("thai", "th"),
-    ("swahili", "sw"),
-    ("catalan", "ca"),
-];
-
-/// ISO 639-2 codes (bibliographic and terminology) of languages BCP 47 writes with two letters.
-const ALPHA3: &[(&str, &str)] = &[
-    ("eng", "en"),
-    ("fre", "fr"),
-    ("fra", "fr"),
-    ("spa", "es"),
-    ("ger", "de"),
-    ("deu", "de"),
-    ("ara", "ar"),
-    ("heb", "he"),
-    ("chi", "zh"),
-    ("zho", "zh"),
-    ("jpn", "ja"),
-    ("rus", "ru"),
-    ("por", "pt"),
-    ("ita", "it"),
-    ("dut", "nl"),
-    ("nld", "nl"),
-    ("kor", "ko"),
-    ("per", "fa"),
-    ("fas", "fa"),
-    ("hin", "hi"),
-    ("urd", "ur"),
-    ("tur", "tr"),
-    ("pol", "pl"),
-    ("ukr", "uk"),
-    ("swe", "sv"),
-    ("gre", "el"),
-    ("ell", "el"),
-    ("tha", "th"),
-    ("swa", "sw"),
-    ("cat", "ca"),
-    ("yid", "yi"),
-    ("nep", "ne"),
-    ("mar", "mr"),
-];
-
-/// Why a language tag cannot name an edition, and what to write instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagProblem {
-    /// What is wrong, naming the tag.
-    pub message: String,
-    /// The suggestion.
-    pub hint: String,
-}
-
 /// Check that a language tag is well-formed (RFC 5646) and that its language, script and region
 /// subtags are registered (IANA), so typst and EPUB readers can both use it.
 pub fn check_tag(tag: &str) -> Result<(), TagProblem> {
-    let problem = |message: String| TagProblem { message, hint: suggestion(tag) };
-    let parsed = language_tags::LanguageTag::parse(tag)
-        .map_err(|e| problem(format!("`{tag}` is not a well-formed language tag (BCP 47): {e}")))?;
-    // Private-use and grandfathered tags are valid BCP 47 but name no language typst can set.
-    let lower = parsed.as_str().to_ascii_lowercase();
-    if lower.starts_with("x-") || lower.starts_with("i-") {
-        return Err(problem(format!("`{tag}` is not a language Spotlight can set: it names no registered language")));
-    }
-    parsed.validate().map_err(|e| {
-        use language_tags::ValidationError as V;
-        problem(match e {
-            V::PrimaryLanguageNotInRegistry => format!("`{tag}` is not a registered language"),
-            V::ScriptNotInRegistry => {
-                format!("`{tag}`: `{}` is not a registered script", parsed.script().unwrap_or_default())
-            }
-            V::RegionNotInRegistry => {
-                format!("`{tag}`: `{}` is not a registered region", parsed.region().unwrap_or_default())
-            }
-            other => format!("`{tag}` is not a valid language tag (BCP 47): {other}"),
-        })
-    })
-}
-
-/// Suggest what to write instead of a tag that does not check: its well-formed spelling
-/// (`en_us` -> `en-US`), the code of a language name or ISO 639-2 code (`english`, `ger` -> `en`,
-/// `de`), or the known codes closest to it.
-fn suggestion(tag: &str) -> String {
-    let spelled = tag.trim().replace('_', "-");
-    let (first, rest) = match spelled.split_once('-') {
-        Some((first, rest)) => (first.to_lowercase(), Some(rest)),
-        None => (spelled.to_lowercase(), None),
-    };
-    let code = NAMES.iter().chain(ALPHA3).find(|(name, _)| *name == first).map_or(first.as_str(), |(_, code)| code);
-    let candidate = match rest {
-        Some(rest) => format!("{code}-{rest}"),
-        None => code.to_string(),
-    };
-    if let Ok(parsed) = language_tags::LanguageTag::parse(&candidate)
-        && parsed.is_valid()
-        && parsed.as_str() != tag
-    {
-        return format!("write `{parsed}`");
-    }
-    let mut near: Vec<(usize, &str)> =
-        LANGUAGES.iter().map(|l| (crate::diag::edit_distance(code, l.code), l.code)).collect();
-    near.sort_by_key(|(d, _)| *d);
-    let best = near.first().map_or(0, |(d, _)| *d);
-    let close: Vec<&str> = near.iter().filter(|(d, _)| *d == best).take(5).map(|(_, c)| *c).collect();
-    format!(
-        "use an ISO 639 language code (optionally with a script or region: `zh-Hans`, `pt-BR`); the closest known codes are {}",
-        close.join(", ")
-    )
+    let known: Vec<&str> = LANGUAGES.iter().map(|l| l.code).collect();
+    tags::check(tag, &known)
 }
 
 /// Split a language tag the way typst's `text` takes it: the language in lower case and, when the
@@ -382,6 +365,8 @@ pub fn typst_lang(tag: &str) -> (String, Option<String>) {
         .take_while(|p| p.len() != 1)
         .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
         .map(str::to_ascii_uppercase);
+    // typst sets Chinese punctuation by region: Traditional without one is set as in Taiwan.
+    let region = region.or_else(|| (language == "zh" && traditional_chinese(tag)).then(|| "TW".to_string()));
     (language, region)
 }
 
@@ -393,6 +378,10 @@ mod tests {
     fn languages_map_to_scripts() {
         assert_eq!(script_of("ar").map(|s| s.name), Some("arabic"));
         assert_eq!(script_of("zh-Hans").map(|s| s.name), Some("chinese"));
+        assert_eq!(script_of("zh").map(|s| s.name), Some("chinese"));
+        assert_eq!(script_of("zh-Hant").map(|s| s.name), Some("chinese-traditional"));
+        assert_eq!(script_of("zh-TW").map(|s| s.name), Some("chinese-traditional"));
+        assert_eq!(script_of("zh-Hans-HK").map(|s| s.name), Some("chinese"));
         assert!(script_of("fr").is_none());
     }
 
@@ -418,6 +407,31 @@ mod tests {
         assert_eq!(speaker_label("fr", "FES"), "FES\u{A0}:");
         assert_eq!(speaker_label("zh", "FES"), "FES\u{FF1A}");
         assert_eq!(speaker_label("ar", "FES"), "FES:");
+    }
+
+    #[test]
+    fn generated_punctuation_follows_the_language() {
+        assert_eq!(label_separator("zh-Hans"), "\u{FF1A}");
+        assert_eq!(label_separator("fr"), "\u{A0}: ");
+        assert_eq!(label_separator("en"), ": ");
+        assert_eq!(comma("ar"), "\u{060C} ");
+        assert_eq!(comma("fa"), "\u{060C} ");
+        assert_eq!(comma("zh"), "\u{FF0C}");
+        assert_eq!(enumeration("zh"), "\u{3001}");
+        assert_eq!(comma("he"), ", ");
+        assert_eq!(comma("de"), ", ");
+    }
+
+    #[test]
+    fn emphasis_is_italic_only_where_faces_slant() {
+        assert_eq!(emphasis("en"), Emphasis::Italic);
+        assert_eq!(emphasis("ru"), Emphasis::Italic);
+        assert_eq!(emphasis("ar"), Emphasis::Bold);
+        assert_eq!(emphasis("he-IL"), Emphasis::Bold);
+        assert_eq!(emphasis("dv"), Emphasis::Bold);
+        assert_eq!(emphasis("zh-Hant"), Emphasis::DotsUnder);
+        assert_eq!(emphasis("ja"), Emphasis::DotsOver);
+        assert_eq!(emphasis("ko"), Emphasis::Bold);
     }
 
     #[test]
@@ -455,6 +469,8 @@ mod tests {
         assert_eq!(typst_lang("de-AT"), ("de".into(), Some("AT".into())));
         assert_eq!(typst_lang("zh-Hans"), ("zh".into(), None));
         assert_eq!(typst_lang("zh-Hans-CN"), ("zh".into(), Some("CN".into())));
+        assert_eq!(typst_lang("zh-Hant"), ("zh".into(), Some("TW".into())));
+        assert_eq!(typst_lang("zh-Hant-HK"), ("zh".into(), Some("HK".into())));
         assert_eq!(typst_lang("es-419"), ("es".into(), None));
         assert_eq!(typst_lang("EN"), ("en".into(), None));
     }

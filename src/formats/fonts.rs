@@ -18,10 +18,13 @@ pub fn for_edition(shared: &Shared, stacks: &FontStacks, lang: &str) -> (Edition
     let script = script_of(lang);
     let cjk = script.is_some_and(|s| s.cjk);
     let own: Vec<String> = script.and_then(|s| stacks.scripts.get(s.name)).cloned().unwrap_or_default();
+    // A CJK edition takes no other CJK script's faces as fallbacks: their Han characters have other
+    // forms (Simplified, Traditional, Japanese), and a wrong form is worse than a missing-glyph error.
+    let cjk_sibling = |name: &str| cjk && crate::lang::script_named(name).is_some_and(|s| s.cjk);
     let others: Vec<String> = stacks
         .scripts
         .iter()
-        .filter(|(name, _)| script.is_none_or(|s| s.name != name.as_str()))
+        .filter(|(name, _)| script.is_none_or(|s| s.name != name.as_str()) && !cjk_sibling(name))
         .flat_map(|(_, families)| families.clone())
         .collect();
     let mut diags = Vec::new();

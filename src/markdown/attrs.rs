@@ -128,14 +128,15 @@ pub fn all_crossrefs(items: &[CiteItem]) -> Option<bool> {
 }
 
 /// Write a citation whose items are all cross-references as cross-references: each with its
-/// prefix and suffix as text, several separated by commas (`[see @fig:a; @fig:b]`).
-pub fn crossrefs(items: Vec<CiteItem>, span: Span) -> Vec<Inline> {
+/// prefix and suffix as text, several separated as the language lists (`[see @fig:a; @fig:b]`).
+pub fn crossrefs(items: Vec<CiteItem>, span: Span, lang: &str) -> Vec<Inline> {
+    let (list, comma) = (crate::lang::enumeration(lang), crate::lang::comma(lang));
     let mut out = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         let Some(kind) = RefKind::of(&item.key) else { continue };
         let mut text = String::new();
         if i > 0 {
-            text.push_str(", ");
+            text.push_str(list);
         }
         if !item.prefix.is_empty() {
             text.push_str(&item.prefix);
@@ -147,7 +148,7 @@ pub fn crossrefs(items: Vec<CiteItem>, span: Span) -> Vec<Inline> {
         let raw = format!("@{}", item.key);
         out.push(Inline::CrossRef { span, kind, id: item.key, text: vec![Inline::Text(raw)], target: None });
         if !item.suffix.is_empty() {
-            out.push(Inline::Text(format!(", {}", item.suffix)));
+            out.push(Inline::Text(format!("{comma}{}", item.suffix)));
         }
     }
     out
@@ -191,7 +192,7 @@ mod tests {
             suffix: suffix.into(),
             suppress_author: false,
         };
-        let out = crossrefs(vec![item("fig:a", "see", ""), item("tbl:b", "", "left")], Span::default());
+        let out = crossrefs(vec![item("fig:a", "see", ""), item("tbl:b", "", "left")], Span::default(), "en");
         let texts: Vec<String> = out
             .iter()
             .map(|i| match i {
@@ -203,5 +204,7 @@ mod tests {
         assert_eq!(texts, ["see ", "<fig:a>", ", ", "<tbl:b>", ", left"]);
         assert_eq!(all_crossrefs(&[item("fig:a", "", ""), item("smith", "", "")]), None);
         assert_eq!(all_crossrefs(&[item("smith", "", "")]), Some(false));
+        let out = crossrefs(vec![item("fig:a", "", ""), item("fig:b", "", "")], Span::default(), "zh");
+        assert!(matches!(&out[1], Inline::Text(t) if t == "\u{3001}"), "{out:?}");
     }
 }

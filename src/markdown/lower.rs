@@ -6,9 +6,9 @@ use std::path::{Component, Path, PathBuf};
 
 use comrak::nodes::{AlertType, AstNode, ListType, NodeValue, TableAlignment};
 
+mod inline;
+
 use super::attrs;
-use super::cite::{self, Piece};
-use super::typography;
 use crate::diag::{Code, Diagnostic};
 use crate::document::model::{
     Align, Block, CalloutKind, Caption, Chapter, ChapterKind, Footnote, Inline, LinkTarget, ListItem, RefKind, Span,
@@ -371,154 +371,6 @@ impl<'t> Lowerer<'t> {
         }
     }
 
-    fn inlines_of<'a>(&mut self, node: &'a AstNode<'a>) -> Vec<Inline> {
-        let mut out = Vec::new();
-        if self.depth >= MAX_DEPTH {
-            let span = self.span(node);
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
-                self.error(
-                    span,
-                    format!("content is nested more than {MAX_DEPTH} levels deep"),
-                    "flatten the nested quotes, lists, emphasis or links",
-                );
-            }
-            return out;
-        }
-        self.depth += 1;
-        for child in node.children() {
-            self.inline(child, &mut out);
-        }
-        self.depth -= 1;
-        let span = self.span(node);
-        self.citations(out, span)
-    }
-
-    /// Replace citations written in text runs by `Inline::Cite` (cross-references by
-    /// `Inline::CrossRef`), located at their own line.
-    fn citations(&mut self, inlines: Vec<Inline>, node_span: Span) -> Vec<Inline> {
-        let mut out = Vec::with_capacity(inlines.len());
-        for inline in inlines {
-            match inline {
-                Inline::Text(text) => {
-                    for piece in cite::split(&text) {
-                        match piece {
-                            Piece::Text(t) => push_text(&mut out, &typography::apply(self.lang, &t)),
-                            Piece::Cite { mode, items, raw } => {
-                                let span = self.locate(&raw, node_span);
-                                match attrs::all_crossrefs(&items) {
-                                    Some(false) => out.push(Inline::Cite { span, mode, items, raw }),
-                                    Some(true) => out.extend(attrs::crossrefs(items, span)),
-                                    None => {
-                                        self.error(
-                                            span,
-                                            format!("`{raw}` mixes cross-references and citations"),
-                                            "write them in brackets of their own: [@fig:map] [@key]",
-                                        );
-                                        push_text(&mut out, &raw);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
-
-    /// Find the line and column of `needle` in the source, searching from `from` on.
-    fn locate(&self, needle: &str, from: Span) -> Span {
-        let start = from.line.saturating_sub(1 + self.line_offset);
-        for (i, line) in self.text.lines().enumerate().skip(start) {
-            if let Some(pos) = line.find(needle) {
-                return Span { line: i + 1 + self.line_offset, column: line[..pos].chars().count() + 1 };
-            }
-        }
-        from
-    }
-
-    fn inline<'a>(&mut self, node: &'a AstNode<'a>, out: &mut Vec<Inline>) {
-        let span = self.span(node);
-        let value = node.data().value.clone();
-        match value {
-            NodeValue::Text(text) => push_text(out, &text),
-            NodeValue::Raw(text) => push_text(out, &text),
-            NodeValue::EscapedTag(tag) => push_text(out, tag),
-            NodeValue::SoftBreak => out.push(Inline::SoftBreak),
-            NodeValue::LineBreak => out.push(Inline::LineBreak),
-            NodeValue::Code(code) => out.push(Inline::Code(code.literal.clone())),
-            NodeValue::Math(math) => out.push(Inline::Code(math.literal.clone())),
-            NodeValue::HtmlInline(raw) => {
-                if is_html_markup(&raw) {
-                    self.warn(
-                        span,
-                        "raw HTML is not rendered",
-                        "write the content in Markdown; HTML tags are dropped, their text is kept",
-                    );
-                } else {
-                    // Not an element a writer would mean as HTML (`<label>`, `<T>`): it is text.
-                    push_text(out, &raw);
-                }
-            }
-            NodeValue::CommentInline(_) => {}
-            NodeValue::Emph | NodeValue::Underline | NodeValue::Insert => out.push(Inline::Emph(self.inlines_of(node))),
-            NodeValue::Strong | NodeValue::Highlight => out.push(Inline::Strong(self.inlines_of(node))),
-            NodeValue::Strikethrough => out.push(Inline::Strike(self.inlines_of(node))),
-            NodeValue::Superscript => out.push(Inline::Sup(self.inlines_of(node))),
-            NodeValue::Subscript => out.push(Inline::Sub(self.inlines_of(node))),
-            NodeValue::Link(link) => {
-                let content = self.inlines_of(node);
-                match self.link_target(&link.url, span) {
-                    Some(target) => out.push(Inline::Link { span, target, content }),
-                    None => out.extend(content),
-                }
-            }
-            NodeValue::Image(link) => {
-                let alt = plain_text(&self.inlines_of(node));
-                if let Some(path) = self.image_path(&link.url, span) {
-                    out.push(Inline::Image { span, path, alt });
-                }
-            }
-            NodeValue::FootnoteReference(r) => {
-                let next = self.footnote_numbers.len() + 1;
-                self.footnote_numbers.entry(r.name.clone()).or_insert(next);
-                out.push(Inline::FootnoteRef { span, label: r.name.clone() });
-            }
-            // Blocks inside inline context do not occur in comrak trees; keep their text if they do.
-            NodeValue::Document
-            | NodeValue::FrontMatter(_)
-            | NodeValue::BlockQuote
-            | NodeValue::List(_)
-            | NodeValue::Item(_)
-            | NodeValue::DescriptionList
-            | NodeValue::DescriptionItem(_)
-            | NodeValue::DescriptionTerm
-            | NodeValue::DescriptionDetails
-            | NodeValue::CodeBlock(_)
-            | NodeValue::HtmlBlock(_)
-            | NodeValue::Paragraph
-            | NodeValue::Heading(_)
-            | NodeValue::ThematicBreak
-            | NodeValue::FootnoteDefinition(_)
-            | NodeValue::Table(_)
-            | NodeValue::TableRow(_)
-            | NodeValue::TableCell
-            | NodeValue::TaskItem(_)
-            | NodeValue::MultilineBlockQuote(_)
-            | NodeValue::Escaped
-            | NodeValue::WikiLink(_)
-            | NodeValue::SpoileredText
-            | NodeValue::Alert(_)
-            | NodeValue::Callout(_)
-            | NodeValue::CalloutTitle
-            | NodeValue::Subtext
-            | NodeValue::BlockDirective(_)
-            | NodeValue::MultilineComment(_) => out.extend(self.inlines_of(node)),
-        }
-    }
-
     /// Lower an image alone in its paragraph into a numbered figure, when it has a title (the
     /// caption) or an id (then the alt text is also the caption); `None` leaves it a plain image.
     fn figure<'a>(&mut self, image: &'a AstNode<'a>, id: Option<String>, span: Span) -> Option<Option<Block>> {
@@ -532,7 +384,8 @@ impl<'t> Lowerer<'t> {
         let id = id.filter(|id| self.check_ref_id(id, RefKind::Figure, span));
         let described = self.inlines_of(image);
         let alt = plain_text(&described);
-        let content = if title.is_empty() { described } else { self.citations(vec![Inline::Text(title)], span) };
+        let content =
+            if title.is_empty() { described } else { self.citations(vec![Inline::Text(title)], span, self.lang) };
         let caption = Caption { span, id, number: 0, label: String::new(), content };
         Some(self.image_path(&url, span).map(|path| Block::Figure { span, path, alt, caption }))
     }
@@ -708,32 +561,6 @@ impl<'t> Lowerer<'t> {
     }
 }
 
-/// Elements and constructs that mean HTML markup; other `<name>` forms are kept as text.
-const HTML_ELEMENTS: &[&str] = &[
-    "a", "abbr", "audio", "b", "base", "bdi", "bdo", "big", "blink", "br", "button", "canvas", "center", "cite",
-    "code", "data", "del", "dfn", "div", "em", "embed", "font", "form", "frame", "i", "iframe", "img", "input", "ins",
-    "kbd", "link", "map", "mark", "marquee", "math", "meta", "meter", "noscript", "object", "output", "p", "picture",
-    "q", "s", "samp", "script", "select", "small", "source", "span", "strike", "strong", "style", "sub", "sup", "svg",
-    "template", "textarea", "time", "tt", "u", "var", "video", "wbr",
-];
-
-fn is_html_markup(raw: &str) -> bool {
-    let inner = raw.trim_start_matches('<').trim_start_matches('/');
-    if raw.starts_with("<!") || raw.starts_with("<?") || inner.contains('=') {
-        return true;
-    }
-    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
-}
-
-fn push_text(out: &mut Vec<Inline>, text: &str) {
-    if let Some(Inline::Text(last)) = out.last_mut() {
-        last.push_str(text);
-    } else {
-        out.push(Inline::Text(text.to_string()));
-    }
-}
-
 /// Whether an http(s) address has a host name readers can resolve: labels of letters, digits and
 /// hyphens (any script), no empty label, an optional port.
 fn valid_host(url: &str) -> bool {
@@ -819,16 +646,6 @@ mod tests {
         assert!(has_scheme("javascript:alert(1)"));
         assert!(has_scheme("file:///etc/passwd"));
         assert!(!has_scheme("img/a.png"));
-    }
-
-    #[test]
-    fn html_elements_are_markup_other_tags_are_text() {
-        assert!(is_html_markup("<span onclick=\"x()\">"));
-        assert!(is_html_markup("</SCRIPT>"));
-        assert!(is_html_markup("<!-- comment -->"));
-        assert!(is_html_markup("<foo bar=1>"));
-        assert!(!is_html_markup("<label>"));
-        assert!(!is_html_markup("<T>"));
     }
 
     fn lowered(markdown: &str, lang: &str) -> (Option<Chapter>, Vec<Diagnostic>) {

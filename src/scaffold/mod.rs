@@ -132,7 +132,18 @@ pub const SCRIPT_FONTS: &[ScriptFonts] = &[
             font!("NotoSansHebrew-Bold.ttf"),
         ],
     },
-    ScriptFonts { script: "chinese", families: &["WenQuanYi Micro Hei"], files: WENQUANYI },
+    // A Song face with a real bold for the body; WenQuanYi for characters outside its subset.
+    ScriptFonts {
+        script: "chinese",
+        families: &["Noto Serif CJK SC", "WenQuanYi Micro Hei"],
+        files: &[
+            font!("NotoSerifCJKsc-Regular-subset.otf"),
+            font!("NotoSerifCJKsc-Bold-subset.otf"),
+            font!("OFL-Noto.txt"),
+            font!("wqy-microhei.ttc"),
+            font!("LICENSE-Apache-2.0-WenQuanYi.txt"),
+        ],
+    },
     ScriptFonts { script: "japanese", families: &["WenQuanYi Micro Hei"], files: WENQUANYI },
     ScriptFonts { script: "korean", families: &["WenQuanYi Micro Hei"], files: WENQUANYI },
 ];

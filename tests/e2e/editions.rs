@@ -68,7 +68,7 @@ fn arabic_hebrew_and_chinese_pdfs_embed_their_fonts_and_extract_in_logical_order
     let p = Project::report();
     p.run(&["build", "--format", "pdf", "--lang", "ar", "--lang", "he", "--lang", "zh"]).expect_code(0);
     for (lang, font) in
-        [("ar", "NotoNaskhArabic-Regular"), ("he", "NotoSerifHebrew-Regular"), ("zh", "WenQuanYiMicroHei")]
+        [("ar", "NotoNaskhArabic-Regular"), ("he", "NotoSerifHebrew-Regular"), ("zh", "NotoSerifCJKsc-Regular")]
     {
         let path = p.dist(&format!("imrf-spotlight-{lang}.pdf"));
         let out = Command::new("pdffonts").arg(&path).output().unwrap();

@@ -21,6 +21,7 @@ mod pdf;
 mod people;
 mod print;
 mod release;
+mod scripts;
 mod spec;
 mod themes;
 mod watch;

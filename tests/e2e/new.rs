@@ -243,7 +243,7 @@ fn every_sample_language_builds_with_zero_warnings_as_a_report_and_as_an_intervi
     for script in [
         "arabic: [Noto Naskh Arabic]",
         "hebrew: [",
-        "chinese: [WenQuanYi Micro Hei]",
+        "chinese: [Noto Serif CJK SC, WenQuanYi Micro Hei]",
         "japanese: [WenQuanYi Micro Hei]",
     ] {
         assert!(config.contains(script), "{script} in {config}");

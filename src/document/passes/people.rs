@@ -125,7 +125,7 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
     for (person, l, name, _, bio) in &persons {
         let record = &person.record;
         let interviewer = person.role == Role::Interviewer;
-        let detail = detail(l);
+        let detail = detail(l, &edition.lang);
         let target = if interviewer {
             None
         } else {
@@ -210,15 +210,17 @@ pub fn person_anchor(id: &str) -> String {
     format!("person-{id}")
 }
 
-/// "Role, Organization (SHORT)" for the participants list and bios.
-fn detail(p: &EditionPerson) -> String {
+/// "Role, Organization (SHORT)" for the participants list and bios, with the language's comma and
+/// brackets.
+fn detail(p: &EditionPerson, lang: &str) -> String {
+    let (open, close) = crate::lang::brackets(lang);
     let org = match (&p.organization, &p.organization_short) {
-        (Some(o), Some(s)) if o != s => Some(format!("{o} ({s})")),
+        (Some(o), Some(s)) if o != s => Some(format!("{o}{open}{s}{close}")),
         (Some(o), _) => Some(o.clone()),
         (None, Some(s)) => Some(s.clone()),
         (None, None) => None,
     };
-    [p.position.clone(), org].into_iter().flatten().collect::<Vec<_>>().join(", ")
+    [p.position.clone(), org].into_iter().flatten().collect::<Vec<_>>().join(crate::lang::comma(lang))
 }
 
 /// The line where a person's bio text starts in the edition file (the line after `bio: |`).
@@ -265,7 +267,9 @@ mod tests {
             organization_short: Some("WIMN".into()),
             ..EditionPerson::default()
         };
-        assert_eq!(detail(&p), "Co-convener, Women in Migration Network (WIMN)");
+        assert_eq!(detail(&p, "en"), "Co-convener, Women in Migration Network (WIMN)");
+        assert_eq!(detail(&p, "ar"), "Co-convener\u{60C} Women in Migration Network (WIMN)");
+        assert_eq!(detail(&p, "zh"), "Co-convener\u{FF0C}Women in Migration Network\u{FF08}WIMN\u{FF09}");
     }
 
     #[test]

@@ -73,7 +73,9 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
     let css = format!("{font_css}\n{}{}", settings.stylesheet, settings.theme_css);
     add(&mut entries, &mut items, item("css", CSS_HREF, "text/css"), css.into_bytes());
     for (i, (name, bytes)) in fonts.into_iter().enumerate() {
-        add(&mut entries, &mut items, item(&format!("font-{}", i + 1), &format!("fonts/{name}"), "font/ttf"), bytes);
+        // A CFF-flavoured OpenType file (the CJK subsets) is `font/otf`, a TrueType one `font/ttf`.
+        let media_type = if name.to_ascii_lowercase().ends_with(".otf") { "font/otf" } else { "font/ttf" };
+        add(&mut entries, &mut items, item(&format!("font-{}", i + 1), &format!("fonts/{name}"), media_type), bytes);
     }
     for (source, href) in &images {
         let bytes = files::read(settings.root, source)

@@ -100,8 +100,11 @@ pub fn title_page(edition: &Edition) -> String {
             "<section class=\"participants\" aria-labelledby=\"{PARTICIPANTS_ID}\">\n<h2 id=\"{PARTICIPANTS_ID}\">{}</h2>\n<ul>",
             xml(edition.people_list_title())
         );
+        // The colon and comma are the language's (`采访者：`, `، ` in Arabic).
+        let colon = xml(&crate::lang::label_separator(&edition.lang));
+        let comma = xml(crate::lang::comma(&edition.lang));
         for p in &edition.participants {
-            let role = edition.role_label(p).map(|r| format!("{}: ", xml(r))).unwrap_or_default();
+            let role = edition.role_label(p).map(|r| format!("{}{colon}", xml(r))).unwrap_or_default();
             let name = match &p.target {
                 Some(crate::document::model::LinkTarget::Internal { chapter, anchor }) => format!(
                     "<a href=\"{}#{}\"><strong>{}</strong></a>",
@@ -111,7 +114,7 @@ pub fn title_page(edition: &Edition) -> String {
                 ),
                 _ => format!("<strong>{}</strong>", xml(&p.name)),
             };
-            let detail = if p.detail.is_empty() { String::new() } else { format!(", {}", xml(&p.detail)) };
+            let detail = if p.detail.is_empty() { String::new() } else { format!("{comma}{}", xml(&p.detail)) };
             let _ = writeln!(body, "<li>{role}{name}{detail}</li>");
         }
         body.push_str("</ul>\n</section>\n");
@@ -237,6 +240,8 @@ struct Writer<'e> {
     note_refs: HashMap<String, usize>,
     /// Whether a soft line break in the source becomes a space (not in Chinese or Japanese).
     soft_break_space: bool,
+    /// The language spans the text being written is inside, innermost last.
+    langs: Vec<String>,
 }
 
 impl<'e> Writer<'e> {
@@ -248,7 +253,13 @@ impl<'e> Writer<'e> {
             out: String::new(),
             note_refs: HashMap::new(),
             soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
+            langs: Vec::new(),
         }
+    }
+
+    /// The language of the text being written: the innermost span's, the chapter's, the edition's.
+    fn lang(&self) -> &str {
+        self.langs.last().or(self.chapter.lang.as_ref()).unwrap_or(&self.edition.lang)
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
@@ -444,7 +455,15 @@ impl<'e> Writer<'e> {
     fn inline(&mut self, inline: &Inline) {
         match inline {
             Inline::Text(text) => self.out.push_str(&xml(text)),
-            Inline::Emph(c) => self.wrapped("em", c),
+            Inline::Emph(c) => match crate::lang::emphasis(self.lang()) {
+                crate::lang::Emphasis::Italic => self.wrapped("em", c),
+                // The stylesheet sets each convention (`em.bold`, `em.dots-under`): no synthetic slant.
+                other => {
+                    let _ = write!(self.out, "<em class=\"{}\">", other.as_str());
+                    self.inlines(c);
+                    self.out.push_str("</em>");
+                }
+            },
             Inline::Strong(c) => self.wrapped("strong", c),
             Inline::Strike(c) => self.wrapped("del", c),
             Inline::Sup(c) => self.wrapped("sup", c),
@@ -453,7 +472,9 @@ impl<'e> Writer<'e> {
                 // `dir` on an inline element isolates it for bidi (HTML: unicode-bidi: isolate).
                 let tag = xml(lang);
                 let _ = write!(self.out, "<span lang=\"{tag}\" xml:lang=\"{tag}\" dir=\"{}\">", crate::lang::dir(lang));
+                self.langs.push(lang.clone());
                 self.inlines(content);
+                self.langs.pop();
                 self.out.push_str("</span>");
             }
             Inline::Code(code) => {

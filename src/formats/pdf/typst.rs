@@ -195,6 +195,21 @@ fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
         let _ = writeln!(text, "  {}: {},", string(key), string(value));
     }
     text.push_str(")\n");
+    // The punctuation Spotlight itself writes, as the edition's language sets it.
+    let lang = &edition.lang;
+    let _ = writeln!(
+        text,
+        "#let punctuation = (label: {}, comma: {}, list: {})",
+        string(&crate::lang::label_separator(lang)),
+        string(crate::lang::comma(lang)),
+        string(crate::lang::enumeration(lang))
+    );
+    // How each language emphasises, for emphasis in any language the edition holds (spans too).
+    text.push_str("#let emphasis = (\n");
+    for l in crate::lang::LANGUAGES.iter().filter(|l| l.emphasis != crate::lang::Emphasis::Italic) {
+        let _ = writeln!(text, "  {}: {},", l.code, string(l.emphasis.as_str()));
+    }
+    text.push_str(")\n");
     // The theme options: colours only when report.yaml sets them (the template has its own).
     text.push_str("#let theme = (\n");
     for (name, colour) in &theme.colours {
