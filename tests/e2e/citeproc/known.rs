@@ -25,13 +25,7 @@ pub const KNOWN: &[Known] = &[
         styles: "chicago-author-date",
         langs: "en",
         units: "ref:brown2016wages",
-        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\"); hayagriva prints a space before the colon of volume: pages (\"41 : 210\") in chicago-author-date",
-    },
-    Known {
-        styles: "chicago-author-date",
-        langs: "en de fr",
-        units: "ref:garcia2017circular",
-        reason: "hayagriva: an @inproceedings imports as an article of proceedings, whose title its CSL mapping also gives as volume-title, so the booktitle prints twice (Spotlight retypes @incollection, but a conference paper has no other CSL type)",
+        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\"), as CSL's stop-word list asks; hayagriva prints a space before the colon of volume: pages (\"41 : 210\") in chicago-author-date",
     },
     Known {
         styles: "chicago-author-date",
@@ -77,27 +71,15 @@ pub const KNOWN: &[Known] = &[
     },
     Known {
         styles: "chicago-notes",
-        langs: "en fr",
-        units: "forms:7",
-        reason: "hayagriva: an @inproceedings imports as an article of proceedings, whose title its CSL mapping also gives as volume-title, so the booktitle prints twice (Spotlight retypes @incollection, but a conference paper has no other CSL type)",
-    },
-    Known {
-        styles: "chicago-notes",
-        langs: "en de fr",
-        units: "ref:garcia2017circular",
-        reason: "hayagriva: an @inproceedings imports as an article of proceedings, whose title its CSL mapping also gives as volume-title, so the booktitle prints twice (Spotlight retypes @incollection, but a conference paper has no other CSL type)",
-    },
-    Known {
-        styles: "chicago-notes",
         langs: "en",
         units: "forms:11 forms:28 forms:40 ref:brown2016wages",
-        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\")",
+        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\"), as CSL's stop-word list asks",
     },
     Known {
         styles: "chicago-notes",
         langs: "en",
         units: "forms:25 notes:11",
-        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\"); hayagriva applies no page-range-format to locators (212–214); citeproc shortens them as the style asks (212–14)",
+        reason: "hayagriva's title case keeps \"among\" lowercase; citeproc capitalises it (\"Among\"), as CSL's stop-word list asks; hayagriva applies no page-range-format to locators (212–214); citeproc shortens them as the style asks (212–14)",
     },
     Known {
         styles: "chicago-notes",
@@ -108,7 +90,7 @@ pub const KNOWN: &[Known] = &[
     Known {
         styles: "chicago-notes",
         langs: "de",
-        units: "forms:3",
+        units: "forms:3 forms:7",
         reason: "hayagriva's de-DE locale abbreviates editor as \"hrsg. von\", Pandoc's as \"hg. von\"",
     },
     Known {
@@ -116,12 +98,6 @@ pub const KNOWN: &[Known] = &[
         langs: "de fr",
         units: "forms:4 ref:ilo2019protect",
         reason: "hayagriva's de-DE/fr-FR locales abbreviate the number term (Nr., nᵒ) where Pandoc's locales print No.",
-    },
-    Known {
-        styles: "chicago-notes",
-        langs: "de",
-        units: "forms:7",
-        reason: "hayagriva: an @inproceedings imports as an article of proceedings, whose title its CSL mapping also gives as volume-title, so the booktitle prints twice (Spotlight retypes @incollection, but a conference paper has no other CSL type); hayagriva's de-DE locale abbreviates editor as \"hrsg. von\", Pandoc's as \"hg. von\"",
     },
     Known {
         styles: "chicago-notes",

@@ -80,7 +80,7 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
             }
             origin.insert(key, (rel.clone(), line));
             if rel.extension().is_some_and(|e| e == "bib") {
-                library.push(&chapter_not_volume(&thesis_genre(&institution_as_publisher(entry))));
+                library.push(&thesis_genre(&institution_as_publisher(entry)));
             } else {
                 library.push(entry);
             }
@@ -120,28 +120,6 @@ fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
         let (line, col) = line_col(text, offset);
         Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
     })
-}
-
-/// BibTeX's `@incollection` as a chapter of its collection: hayagriva imports it as an `anthos`
-/// of an `anthology`, which its CSL mapping also reads as a `volume-title`, so styles print the
-/// collection's title twice (`In Handbuch, edited by X, Handbuch.`). A `chapter` of the same
-/// anthology is the same CSL `chapter` without that. Hayagriva has no type setter: the entry goes
-/// through its own YAML once.
-fn chapter_not_volume(entry: &hayagriva::Entry) -> hayagriva::Entry {
-    use hayagriva::types::EntryType;
-    let parent = entry.parents().first().map(|p| p.entry_type());
-    let from = match (entry.entry_type(), parent) {
-        (EntryType::Anthos, Some(EntryType::Anthology)) => "anthos",
-        _ => return entry.clone(),
-    };
-    let mut one = Library::new();
-    one.push(entry);
-    let retyped = hayagriva::io::to_yaml_str(&one)
-        .ok()
-        .map(|yaml| yaml.replacen(&format!("  type: {from}\n"), "  type: chapter\n", 1))
-        .and_then(|yaml| hayagriva::io::from_yaml_str(&yaml).ok())
-        .and_then(|library| library.get(entry.key()).cloned());
-    retyped.unwrap_or_else(|| entry.clone())
 }
 
 /// BibTeX's `@phdthesis` as BibLaTeX and Pandoc name it ("PhD thesis"): hayagriva's import says
