@@ -384,6 +384,8 @@ def main():
 title: {title}
 subtitle: Forty conversations on migration policy, generated for benchmarks
 slug: big-book
+# An interview: paragraphs opening with **Name:** are speaker turns.
+kind: interview
 year: 2024
 date: 2024-01-15
 language: {source}
