@@ -51,10 +51,15 @@ pub struct Participant {
     pub detail: String,
     /// What the person did for the report.
     pub role: Role,
-    /// Whether the person asks the questions.
-    pub interviewer: bool,
     /// Where the name links to (the bio), if anywhere.
     pub target: Option<LinkTarget>,
+}
+
+impl Participant {
+    /// Whether the person asks the questions.
+    pub fn is_interviewer(&self) -> bool {
+        self.role == Role::Interviewer
+    }
 }
 
 impl Edition {
@@ -101,7 +106,7 @@ impl Edition {
     pub fn turn_speaker(&self, person: Option<&String>, speaker: &str) -> (Option<&Participant>, bool) {
         let participant = person.and_then(|id| self.participants.iter().find(|p| &p.id == id));
         let question =
-            participant.is_some_and(|p| p.interviewer) || self.meta.interviewers.iter().any(|i| i == speaker);
+            participant.is_some_and(Participant::is_interviewer) || self.meta.interviewers.iter().any(|i| i == speaker);
         (participant, question)
     }
 }
@@ -483,7 +488,6 @@ mod tests {
             name: id.into(),
             detail: String::new(),
             role: if interviewer { Role::Interviewer } else { Role::Interviewee },
-            interviewer,
             target: None,
         };
         let edition = Edition {

@@ -130,7 +130,6 @@ mod tests {
                 name: role.key().into(),
                 detail: String::new(),
                 role,
-                interviewer: role == Role::Interviewer,
                 target: None,
             })
             .collect();

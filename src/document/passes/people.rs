@@ -142,7 +142,6 @@ pub fn apply(root: &Path, people: &People, edition: &mut Edition) -> Vec<Diagnos
             name: shown,
             detail: shown_detail,
             role: person.role,
-            interviewer,
             target,
         });
         if interviewer {
@@ -364,7 +363,7 @@ mod tests {
         assert_eq!(turn_people(&e), [Some("fes"), Some("neha")]);
 
         let shown: Vec<(&str, &str, bool)> =
-            e.participants.iter().map(|p| (p.name.as_str(), p.detail.as_str(), p.interviewer)).collect();
+            e.participants.iter().map(|p| (p.name.as_str(), p.detail.as_str(), p.is_interviewer())).collect();
         assert_eq!(shown, [("Friedrich-Ebert-Stiftung (FES)", "", true), ("Neha Misra", "Director, WIMN", false)]);
         assert_eq!(e.participants[0].target, None);
         assert_eq!(

@@ -291,7 +291,7 @@ impl<'e> Writer<'e> {
                 let (participant, question) = self.edition.turn_speaker(person.as_ref(), speaker);
                 let class = if question { "turn question" } else { "turn answer" };
                 let href = match participant {
-                    Some(p) if p.interviewer => Some(format!("{TITLEPAGE_HREF}#{PARTICIPANTS_ID}")),
+                    Some(p) if p.is_interviewer() => Some(format!("{TITLEPAGE_HREF}#{PARTICIPANTS_ID}")),
                     Some(p) => p.target.as_ref().map(|t| self.target_href(t)),
                     None => None,
                 };

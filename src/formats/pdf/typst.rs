@@ -121,7 +121,7 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
             string(&p.name),
             string(&p.detail),
             edition.role_label(p).map_or("none".into(), string),
-            p.interviewer
+            p.is_interviewer()
         );
     }
     t.push_str("  ),\n");
@@ -322,7 +322,7 @@ impl Writer<'_> {
             Block::Turn { speaker, person, content, .. } => {
                 let (participant, question) = self.edition.turn_speaker(person.as_ref(), speaker);
                 let target = match participant {
-                    Some(p) if p.interviewer => string(PARTICIPANTS_LABEL),
+                    Some(p) if p.is_interviewer() => string(PARTICIPANTS_LABEL),
                     Some(p) => p.target.as_ref().map_or("none".into(), |t| string(&target_label(t))),
                     None => "none".into(),
                 };

@@ -80,7 +80,10 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
             }
             origin.insert(key, (rel.clone(), line));
             if rel.extension().is_some_and(|e| e == "bib") {
-                library.push(&thesis_genre(&institution_as_publisher(entry)));
+                let mut entry = entry.clone();
+                institution_as_publisher(&mut entry);
+                thesis_genre(&mut entry);
+                library.push(&entry);
             } else {
                 library.push(entry);
             }
@@ -124,24 +127,20 @@ fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
 
 /// BibTeX's `@phdthesis` as BibLaTeX and Pandoc name it ("PhD thesis"): hayagriva's import says
 /// "Doctoral dissertation", which no BibLaTeX localisation uses.
-fn thesis_genre(entry: &hayagriva::Entry) -> hayagriva::Entry {
-    let mut entry = entry.clone();
+fn thesis_genre(entry: &mut hayagriva::Entry) {
     if entry.genre().is_some_and(|g| g.value.to_str() == "Doctoral dissertation") {
         entry.set_genre("PhD thesis".to_string().into());
     }
-    entry
 }
 
 /// BibTeX's `institution` (of a @report or @thesis) as the publisher CSL styles print: hayagriva
 /// maps it to `organization`, which no style reads (Pandoc maps it to `publisher`).
-fn institution_as_publisher(entry: &hayagriva::Entry) -> hayagriva::Entry {
-    let mut entry = entry.clone();
+fn institution_as_publisher(entry: &mut hayagriva::Entry) {
     let has_name = entry.publisher().and_then(|p| p.name()).is_some();
     if !has_name && let Some(org) = entry.organization().cloned() {
         let location = entry.publisher().and_then(|p| p.location()).cloned();
         entry.set_publisher(hayagriva::types::Publisher::new(Some(org), location));
     }
-    entry
 }
 
 fn strip_location(message: &str) -> String {
