@@ -98,6 +98,13 @@ pub struct BuildArgs {
     /// Build translations with missing chapters, using the source text with a visible marker.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// The build cache: artifacts whose inputs are unchanged are taken from it, byte-identical
+    /// (default: PROJECT/.spotlight-cache).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Build everything afresh, neither reading nor writing the cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// How many editions to build at once (default: one per core); typst lays out each edition's
     /// pages on every core either way.
     #[arg(long, short = 'j', value_name = "N")]

@@ -57,6 +57,29 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every kind, for reading a kind back from its name.
+    pub const ALL: [Code; 19] = [
+        Code::General,
+        Code::Usage,
+        Code::Config,
+        Code::Data,
+        Code::Markdown,
+        Code::Html,
+        Code::Image,
+        Code::Link,
+        Code::Citation,
+        Code::Bibliography,
+        Code::Speaker,
+        Code::Glyph,
+        Code::Standard,
+        Code::Translation,
+        Code::Encoding,
+        Code::Limit,
+        Code::Output,
+        Code::Typst,
+        Code::Internal,
+    ];
+
     /// Name the kind as `--message-format json` and GitHub annotations show it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -156,6 +179,27 @@ impl Diagnostic {
             "line": self.line,
             "column": self.column,
             "hint": self.hint,
+        })
+    }
+
+    /// Read a diagnostic back from [`Diagnostic::to_json`]'s form (the build cache keeps warnings so).
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let number = |key: &str| value.get(key).and_then(|v| v.as_u64()).and_then(|n| u32::try_from(n).ok());
+        let severity = match value.get("severity")?.as_str()? {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => return None,
+        };
+        let code_name = text("code")?;
+        Some(Self {
+            severity,
+            message: text("message")?,
+            file: text("file").map(PathBuf::from),
+            line: number("line"),
+            column: number("column"),
+            hint: text("hint"),
+            code: Code::ALL.into_iter().find(|c| c.as_str() == code_name)?,
         })
     }
 

@@ -37,7 +37,11 @@ pub fn run(plan: Result<Plan, Vec<Diagnostic>>, args: &ReportArgs) -> u8 {
     let progress = move |a: &Artifact, took: Duration| {
         if human {
             let pages = a.pages.map(|p| format!(", {p} pages")).unwrap_or_default();
-            eprintln!("  {:<3} {:<4} {:>7.2} s{pages}", a.lang, a.format.extension(), took.as_secs_f64());
+            if a.cached {
+                eprintln!("  {:<3} {:<4}  cached{pages}", a.lang, a.format.extension());
+            } else {
+                eprintln!("  {:<3} {:<4} {:>7.2} s{pages}", a.lang, a.format.extension(), took.as_secs_f64());
+            }
         }
     };
     let mut outcome = pipeline::run(&plan, &progress);

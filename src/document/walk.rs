@@ -62,6 +62,34 @@ pub fn images_without_alt(chapters: &[Chapter]) -> ImageCount {
     count
 }
 
+/// The project files an edition shows besides its text (images, figures, portraits), each once, in
+/// path order.
+pub fn asset_paths(edition: &Edition) -> Vec<std::path::PathBuf> {
+    let mut paths = std::collections::BTreeSet::new();
+    for chapter in &edition.chapters {
+        let mut inline = |i: &Inline| {
+            if let Inline::Image { path, .. } = i {
+                paths.insert(path.clone());
+            }
+        };
+        visit_inlines(&chapter.title, &mut inline);
+        visit_inlines_of_blocks(&chapter.blocks, &mut inline);
+        for note in chapter.footnotes.values() {
+            visit_inlines_of_blocks(&note.blocks, &mut inline);
+        }
+        let mut block = |block: &Block| match block {
+            Block::Profile { portrait: Some((path, _)), .. } | Block::Figure { path, .. } => {
+                paths.insert(path.clone());
+            }
+            _ => {}
+        };
+        visit_blocks(&chapter.blocks, &mut block);
+        for note in chapter.footnotes.values() {
+            visit_blocks(&note.blocks, &mut block);
+        }
+    }
+    paths.into_iter().map(std::path::PathBuf::from).collect()
+}
 /// Concatenate the plain text of inlines (for titles in metadata, alt text, bookmarks).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -1,11 +1,13 @@
 //! Output formats, one folder each, owning their rendering and packaging: `pdf/` (Typst source,
 //! World, export, page boxes, template) and `epub/` (XHTML, package, stylesheet). `escape` is the
-//! only code that knows special characters; `fonts` chooses an edition's faces and checks glyphs.
+//! only code that knows special characters; `fonts` chooses an edition's faces and checks glyphs;
+//! `subset` cuts font files down to the characters an edition uses.
 
 pub mod epub;
 pub mod escape;
 pub mod fonts;
 pub mod pdf;
+pub mod subset;
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! place, so no reader ever sees a half-written artifact; the generated Typst for `--emit typst`.
 //! Never deletes files it did not write.
 
+pub mod cache;
 pub mod tree;
 
 use std::fs;

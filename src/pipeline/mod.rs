@@ -3,6 +3,7 @@
 //! failure of every edition is collected, not only the first; one failing edition does not stop
 //! the others, and a panic in one becomes an internal error of that edition alone.
 
+mod cache;
 mod edition;
 mod outcome;
 
@@ -31,8 +32,17 @@ use crate::project::{EditionPlan, Format, Plan, files};
 /// Called when an artifact is finished, with the time its format took.
 pub type Progress<'a> = dyn Fn(&Artifact, Duration) + Sync + 'a;
 
-/// Run the plan: build (or with `plan.write == false`, only check) every edition and format.
+/// Run the plan: build (or with `plan.write == false`, only check) every edition and format,
+/// taking from the build cache (`plan.cache`) what it holds and storing there what was made.
 pub fn run(plan: &Plan, progress: &Progress) -> Outcome {
+    match plan.cache.as_deref().filter(|_| plan.write && !plan.emit_typst) {
+        Some(dir) => cache::run(plan, &crate::output::cache::Cache::new(dir), progress),
+        None => run_uncached(plan, progress),
+    }
+}
+
+/// Run the plan without the build cache.
+fn run_uncached(plan: &Plan, progress: &Progress) -> Outcome {
     let start = Instant::now();
     let shared = Shared::load(&plan.root.join("fonts"));
     let loaded = start.elapsed();
@@ -79,6 +89,7 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
         return outcome;
     }
     let inputs = Inputs { people, bib };
+    let shared_diagnostics = outcome.diagnostics.clone();
     // Workers of our own take editions one at a time: inside rayon's pool, a thread waiting for
     // typst would start another edition, and every edition would be in memory at once.
     let jobs = plan.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -115,6 +126,10 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
             outcome.failed.push(ed.lang.clone());
         }
         outcome.artifacts.extend(o.artifacts);
+        let mut own = shared_diagnostics.clone();
+        own.extend(o.diagnostics.iter().cloned());
+        outcome.by_edition.insert(ed.lang.clone(), own);
+        outcome.reads.extend(o.reads);
         outcome.diagnostics.extend(o.diagnostics);
         outcome.timings.merge(&o.timings);
     }
@@ -144,6 +159,7 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     let (edition, diags) = load_edition(plan, shared, deps, ed, &mut outcome.timings);
     outcome.diagnostics = diags;
     let Some(mut edition) = edition else { return outcome };
+    outcome.reads.insert(ed.lang.clone(), crate::document::walk::asset_paths(&edition));
     let start = Instant::now();
     let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
     edition.fonts = fonts;
@@ -223,6 +239,7 @@ fn finish_artifact(
         sha256: sha256_hex(&made.bytes),
         pages: made.pages,
         words: crate::document::walk::word_count(edition),
+        cached: false,
     })
 }
 

@@ -43,6 +43,8 @@ pub struct Artifact {
     pub pages: Option<usize>,
     /// Words in the edition's text.
     pub words: usize,
+    /// Whether it was taken from the build cache rather than made.
+    pub cached: bool,
 }
 
 /// What a run produced and found.
@@ -56,6 +58,10 @@ pub struct Outcome {
     pub timings: Timings,
     /// Editions that failed (no artifact of theirs is left under its final name).
     pub failed: Vec<String>,
+    /// Each built edition's own diagnostics, with those of the files every edition shares.
+    pub by_edition: BTreeMap<String, Vec<Diagnostic>>,
+    /// The project files each built edition read besides its chapters (images, figures).
+    pub reads: BTreeMap<String, Vec<PathBuf>>,
 }
 
 /// Hash bytes with SHA-256, as lower-case hex.

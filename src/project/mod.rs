@@ -19,6 +19,7 @@ pub mod config;
 pub mod date;
 mod editions;
 pub mod files;
+pub mod fingerprint;
 pub mod labels;
 pub mod people;
 pub mod print;
@@ -27,6 +28,9 @@ pub mod theme;
 
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "report.yaml";
+
+/// The build cache's folder in the project unless `--cache` says otherwise.
+pub const CACHE_DIR: &str = ".spotlight-cache";
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,6 +84,8 @@ pub struct Plan {
     pub jobs: Option<usize>,
     /// The look: theme options and the project's theme files.
     pub theme: theme::Theme,
+    /// The build cache folder (`None`: no cache).
+    pub cache: Option<PathBuf>,
 }
 
 /// One chapter file of an edition.
@@ -133,6 +139,10 @@ pub struct Options<'a> {
     pub write: bool,
     /// Editions to build at once.
     pub jobs: Option<usize>,
+    /// The build cache folder, if not the default.
+    pub cache: Option<PathBuf>,
+    /// Build without the cache.
+    pub no_cache: bool,
 }
 
 /// Build the plan for `spotlight build`.
@@ -156,6 +166,8 @@ pub fn for_build(args: &BuildArgs) -> Result<Plan, Vec<Diagnostic>> {
         emit_typst: args.emit.contains(&EmitArg::Typst),
         write: true,
         jobs: args.jobs.filter(|j| *j > 0),
+        cache: args.cache.clone(),
+        no_cache: args.no_cache,
     };
     load(&args.project, &options)
 }
@@ -315,6 +327,11 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         .collect::<Result<Vec<_>, Diagnostic>>()
         .map_err(config_error)?;
 
+    let cache = if options.no_cache || !options.write {
+        None
+    } else {
+        Some(options.cache.clone().unwrap_or_else(|| root.join(CACHE_DIR)))
+    };
     Ok(Plan {
         out: options.out.clone().unwrap_or_else(|| root.join("dist")),
         root,
@@ -331,6 +348,7 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         theme,
         nocite: config.bibliography.nocite.clone(),
         timestamp,
+        cache,
     })
 }
 

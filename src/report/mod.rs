@@ -52,8 +52,20 @@ pub fn summary(plan: &Plan, outcome: &Outcome) -> String {
         let pages = a.pages.map_or("-".to_string(), |p| p.to_string());
         let size = format!("{:.1} kB", a.bytes as f64 / 1000.0);
         let shown: PathBuf = a.path.strip_prefix(&plan.root).map(Path::to_path_buf).unwrap_or(a.path.clone());
-        let _ =
-            writeln!(out, "{:<8} {:<7} {:>6} {:>10}  {}", a.lang, a.format.extension(), pages, size, shown.display());
+        let from = if a.cached { "  (from the cache)" } else { "" };
+        let _ = writeln!(
+            out,
+            "{:<8} {:<7} {:>6} {:>10}  {}{from}",
+            a.lang,
+            a.format.extension(),
+            pages,
+            size,
+            shown.display()
+        );
+    }
+    let cached = outcome.artifacts.iter().filter(|a| a.cached).count();
+    if cached > 0 {
+        let _ = writeln!(out, "{cached} of {} artifact(s) unchanged, taken from the cache", outcome.artifacts.len());
     }
     out
 }

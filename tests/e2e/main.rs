@@ -4,11 +4,13 @@
 
 mod common;
 
+mod cache;
 mod citations;
 mod citeproc;
 mod config;
 mod editions;
 mod epub;
+mod epub_fonts;
 mod extraction;
 mod figures;
 mod fuzz;

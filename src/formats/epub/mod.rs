@@ -1,6 +1,7 @@
 //! The EPUB 3 format: the model rendered to XHTML content documents (`xhtml`) and packaged with
-//! its package document, navigation, fonts and images (`package`).
+//! its package document, navigation and images (`package`), and the embedded, subset fonts (`fonts`).
 
+pub mod fonts;
 pub mod package;
 pub mod xhtml;
 

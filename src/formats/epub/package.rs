@@ -8,13 +8,13 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use typst::text::{FontInfo, FontStyle};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
-use crate::document::model::{Edition, Family, Inline, Role, Span};
+use crate::document::model::{Edition, Inline, Role, Span};
 use crate::document::walk::{ImageCount, images_without_alt, visit_inlines, visit_inlines_of_blocks};
+use crate::formats::epub::fonts::{font_faces, subset_fonts, used_characters};
 use crate::formats::epub::xhtml::{self, CSS_HREF, ImageMap, NavEntry};
 use crate::formats::escape::{url, xml};
 use crate::project::files;
@@ -156,6 +156,9 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
     if let Some(e) = entries.iter_mut().find(|e| e.path == "OEBPS/nav.xhtml") {
         e.bytes = nav.into_bytes();
     }
+    // Fonts last: their subsets need every character the documents above use.
+    let used = used_characters(entries.iter().map(|e| (e.path.as_str(), e.bytes.as_slice())));
+    subset_fonts(entries.iter_mut().filter(|e| e.path.starts_with("OEBPS/fonts/")).map(|e| &mut e.bytes), &used);
     let identifier = identifier(edition);
     entries.push(Entry { path: "OEBPS/toc.ncx".into(), bytes: ncx(edition, &identifier, &toc).into_bytes() });
     items.push(item("ncx", "toc.ncx", "application/x-dtbncx+xml"));
@@ -237,76 +240,6 @@ fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagn
         });
     }
     if errors.is_empty() { Ok(images) } else { Err(errors) }
-}
-
-/// Generate `@font-face` rules for the font files of the edition's serif and sans stacks (Latin
-/// families and the edition's own script; collections (.ttc) cannot go into an EPUB and are left to
-/// the reading system), named by role so the stylesheet needs no font names.
-fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
-    let mut css = String::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let paths = files::list(dir, Path::new(""));
-    if paths.is_empty() {
-        return (css, files);
-    }
-    let stacks = &edition.meta.fonts;
-    let own_script: &[String] =
-        edition.fonts.script.as_ref().and_then(|s| stacks.scripts.get(s)).map_or(&[], Vec::as_slice);
-    let range = edition.fonts.script.as_deref().and_then(crate::lang::script_named).map(|s| s.unicode_range);
-    let wanted = |families: &[Family], family: &str| {
-        families.iter().any(|f| {
-            f.name.to_lowercase() == family
-                && (stacks_contains(&stacks.serif, family)
-                    || stacks_contains(&stacks.sans, family)
-                    || own_script.iter().any(|o| o.to_lowercase() == family))
-        })
-    };
-    // Script faces first: without unicode-range support, the last face declared wins.
-    let mut faces: Vec<(bool, String)> = Vec::new();
-    for path in paths {
-        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        if ext != "ttf" && ext != "otf" {
-            continue;
-        }
-        let Ok(bytes) = files::read(dir, &path) else { continue };
-        let Some(info) = FontInfo::new(&bytes, 0) else { continue };
-        let family = info.family.to_lowercase();
-        let is_script = own_script.iter().any(|o| o.to_lowercase() == family);
-        let roles: Vec<&str> = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)]
-            .into_iter()
-            .filter(|(_, stack)| wanted(stack, &family))
-            .map(|(role, _)| role)
-            .collect();
-        if roles.is_empty() {
-            continue;
-        }
-        let name = path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
-        let style = if info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
-        let unicode_range = match (is_script, range) {
-            (true, Some(r)) => format!("\n  unicode-range: {r};"),
-            _ => String::new(),
-        };
-        for role in roles {
-            faces.push((
-                !is_script,
-                format!(
-                    "@font-face {{\n  font-family: \"{role}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};{unicode_range}\n}}\n",
-                    url(&name),
-                    info.variant.weight.to_number()
-                ),
-            ));
-        }
-        files.push((name, bytes));
-    }
-    faces.sort_by_key(|(latin, _)| *latin);
-    for (_, face) in faces {
-        css.push_str(&face);
-    }
-    (css, files)
-}
-
-fn stacks_contains(families: &[String], family: &str) -> bool {
-    families.iter().any(|f| f.to_lowercase() == family)
 }
 
 fn package_document(

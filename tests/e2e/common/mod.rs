@@ -127,7 +127,7 @@ fn copy_tree(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name == "dist" || name == "target" {
+        if name == "dist" || name == "target" || name == ".spotlight-cache" {
             continue;
         }
         copy_tree(&entry.path(), &to.join(name));

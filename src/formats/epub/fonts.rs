@@ -1,0 +1,156 @@
+//! The EPUB's fonts: which font files of the project an edition embeds (its serif and sans stacks,
+//! Latin and its own script), the `@font-face` rules that name them by role, and their subsets to
+//! the characters the edition's documents use. Reads font files through `project::files`; the
+//! subsetting itself is `formats::subset`'s.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use typst::text::{FontInfo, FontStyle};
+
+use crate::document::model::{Edition, Family};
+use crate::formats::escape::url;
+use crate::formats::subset;
+use crate::project::files;
+
+/// Characters every subset keeps whatever the text: printable ASCII, the no-break and thin spaces,
+/// quotation marks, dashes and list bullets, which reading systems may generate themselves (list
+/// numbers, quotes around `q`, the ellipsis of a truncated line).
+const ALWAYS: &[(char, char)] = &[
+    (' ', '~'),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{ab}', '\u{ab}'),
+    ('\u{bb}', '\u{bb}'),
+    ('\u{2009}', '\u{200a}'),
+    ('\u{2010}', '\u{2014}'),
+    ('\u{2018}', '\u{201f}'),
+    ('\u{2022}', '\u{2022}'),
+    ('\u{2026}', '\u{2026}'),
+    ('\u{25e6}', '\u{25e6}'),
+    ('\u{25aa}', '\u{25aa}'),
+    ('\u{660}', '\u{669}'),
+    ('\u{6f0}', '\u{6f9}'),
+];
+
+/// The characters the text files of the EPUB use (content documents, navigation, NCX, CSS), with
+/// numeric character references decoded, plus [`ALWAYS`].
+pub fn used_characters<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> BTreeSet<char> {
+    let mut out: BTreeSet<char> = ALWAYS.iter().flat_map(|&(a, b)| a..=b).collect();
+    for (path, bytes) in files {
+        if ![".xhtml", ".css", ".ncx", ".svg"].iter().any(|ext| path.ends_with(ext)) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        out.extend(text.chars());
+        out.extend(character_references(&text));
+    }
+    out
+}
+
+/// The characters written as `&#NNN;` or `&#xHHH;`.
+fn character_references(text: &str) -> Vec<char> {
+    text.split("&#")
+        .skip(1)
+        .filter_map(|rest| {
+            let (num, _) = rest.split_once(';')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        })
+        .collect()
+}
+
+/// Replace each font file's bytes by its subset to `used`; a font the subsetter cannot take (CFF
+/// outlines, or one it fails on) is kept whole, which costs size and never a glyph.
+pub fn subset_fonts<'a>(fonts: impl Iterator<Item = &'a mut Vec<u8>>, used: &BTreeSet<char>) {
+    for bytes in fonts {
+        if let Ok(small) = subset::subset(bytes, used) {
+            *bytes = small;
+        }
+    }
+}
+
+/// Generate `@font-face` rules for the font files of the edition's serif and sans stacks (Latin
+/// families and the edition's own script; collections (.ttc) cannot go into an EPUB and are left to
+/// the reading system), named by role so the stylesheet needs no font names.
+pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
+    let mut css = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let paths = files::list(dir, Path::new(""));
+    if paths.is_empty() {
+        return (css, files);
+    }
+    let stacks = &edition.meta.fonts;
+    let own_script: &[String] =
+        edition.fonts.script.as_ref().and_then(|s| stacks.scripts.get(s)).map_or(&[], Vec::as_slice);
+    let range = edition.fonts.script.as_deref().and_then(crate::lang::script_named).map(|s| s.unicode_range);
+    let wanted = |families: &[Family], family: &str| {
+        families.iter().any(|f| {
+            f.name.to_lowercase() == family
+                && (stacks_contains(&stacks.serif, family)
+                    || stacks_contains(&stacks.sans, family)
+                    || own_script.iter().any(|o| o.to_lowercase() == family))
+        })
+    };
+    // Script faces first: without unicode-range support, the last face declared wins.
+    let mut faces: Vec<(bool, String)> = Vec::new();
+    for path in paths {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if ext != "ttf" && ext != "otf" {
+            continue;
+        }
+        let Ok(bytes) = files::read(dir, &path) else { continue };
+        let Some(info) = FontInfo::new(&bytes, 0) else { continue };
+        let family = info.family.to_lowercase();
+        let is_script = own_script.iter().any(|o| o.to_lowercase() == family);
+        let roles: Vec<&str> = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)]
+            .into_iter()
+            .filter(|(_, stack)| wanted(stack, &family))
+            .map(|(role, _)| role)
+            .collect();
+        if roles.is_empty() {
+            continue;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
+        let style = if info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
+        let unicode_range = match (is_script, range) {
+            (true, Some(r)) => format!("\n  unicode-range: {r};"),
+            _ => String::new(),
+        };
+        for role in roles {
+            faces.push((
+                !is_script,
+                format!(
+                    "@font-face {{\n  font-family: \"{role}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};{unicode_range}\n}}\n",
+                    url(&name),
+                    info.variant.weight.to_number()
+                ),
+            ));
+        }
+        files.push((name, bytes));
+    }
+    faces.sort_by_key(|(latin, _)| *latin);
+    for (_, face) in faces {
+        css.push_str(&face);
+    }
+    (css, files)
+}
+
+fn stacks_contains(families: &[String], family: &str) -> bool {
+    families.iter().any(|f| f.to_lowercase() == family)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn used_characters_decode_references_and_skip_binary_files() {
+        let files = [("a.xhtml", "<p>caf&#xe9; &#8212;</p>".as_bytes()), ("f.ttf", "\u{4e2d}".as_bytes())];
+        let used = used_characters(files.into_iter());
+        assert!(used.contains(&'\u{e9}') && used.contains(&'\u{2014}') && used.contains(&'p'));
+        assert!(!used.contains(&'\u{4e2d}'));
+    }
+}

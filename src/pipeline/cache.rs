@@ -1,0 +1,141 @@
+//! The build cache in the pipeline: each edition whose every requested format has a whole entry
+//! under its key (with the files it read unchanged) is served from the cache, byte-identical, with
+//! the warnings its build gave; the other editions are built, and what they made is stored. Fonts
+//! and the typst library are loaded only when something is built. Never caches a failed edition,
+//! a check, or a build that emits its Typst.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Artifact, Outcome, Progress, artifact_path, run_uncached};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::output::{self, cache::Cache, cache::Entry};
+use crate::project::fingerprint::{self, Digest};
+use crate::project::{EditionPlan, Format, Plan};
+
+/// Run the plan through the cache.
+pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
+    let start = Instant::now();
+    let shared = fingerprint::shared(plan);
+    let keys: Vec<Vec<(Format, Digest)>> = plan
+        .editions
+        .iter()
+        .map(|ed| plan.formats.iter().map(|&f| (f, fingerprint::key(plan, &shared, ed, f))).collect())
+        .collect();
+    let mut served = Outcome::default();
+    let mut rest = plan.clone();
+    rest.editions.clear();
+    for (ed, keys) in plan.editions.iter().zip(&keys) {
+        match lookup(plan, cache, keys) {
+            Some(entries) => serve(plan, ed, entries, progress, &mut served),
+            None => rest.editions.push(ed.clone()),
+        }
+    }
+    served.timings.add("cache", start.elapsed());
+    if rest.editions.is_empty() {
+        return served;
+    }
+    let mut outcome = run_uncached(&rest, progress);
+    let start = Instant::now();
+    store(plan, cache, &keys, &mut outcome);
+    outcome.timings.add("cache", start.elapsed());
+    outcome.artifacts.append(&mut served.artifacts);
+    outcome.diagnostics.append(&mut served.diagnostics);
+    outcome.timings.merge(&served.timings);
+    // In plan order whatever came from where, so the manifest does not depend on the cache.
+    let rank = |a: &Artifact| {
+        let ed = plan.editions.iter().position(|e| e.lang == a.lang);
+        (ed, plan.formats.iter().position(|f| *f == a.format))
+    };
+    outcome.artifacts.sort_by_key(rank);
+    outcome
+}
+
+/// The entries of every format of an edition, if the cache holds them all and what they read is
+/// unchanged.
+fn lookup(plan: &Plan, cache: &Cache, keys: &[(Format, Digest)]) -> Option<Vec<(Format, Entry)>> {
+    keys.iter()
+        .map(|(format, key)| {
+            let entry = cache.get(&key.0)?;
+            let unchanged = entry
+                .reads
+                .iter()
+                .all(|(path, hash)| fingerprint::file(&plan.root, path).is_some_and(|h| h.0 == *hash));
+            unchanged.then_some((*format, entry))
+        })
+        .collect()
+}
+
+/// Put an edition's cached artifacts in place (unless the file there is already the same).
+fn serve(plan: &Plan, ed: &EditionPlan, entries: Vec<(Format, Entry)>, progress: &Progress, out: &mut Outcome) {
+    for (format, entry) in entries {
+        let path = artifact_path(plan, &ed.lang, format);
+        let started = Instant::now();
+        let same = output::read(&path).is_some_and(|bytes| bytes == entry.bytes);
+        if !same && let Err(e) = output::write_atomic(&path, &entry.bytes) {
+            out.diagnostics.push(Diagnostic::error(format!("{e:#}")).in_file(&path).code(Code::Output));
+            out.failed.push(ed.lang.clone());
+            continue;
+        }
+        let artifact = Artifact {
+            path,
+            lang: ed.lang.clone(),
+            format,
+            bytes: entry.bytes.len(),
+            sha256: entry.sha256,
+            pages: entry.pages,
+            words: entry.words,
+            cached: true,
+        };
+        progress(&artifact, started.elapsed());
+        out.artifacts.push(artifact);
+        out.diagnostics.extend(entry.warnings);
+    }
+}
+
+/// Store what the editions that did not fail made; a cache that cannot be written is a warning.
+fn store(plan: &Plan, cache: &Cache, keys: &[Vec<(Format, Digest)>], outcome: &mut Outcome) {
+    let mut problems = Vec::new();
+    for artifact in &outcome.artifacts {
+        if outcome.failed.contains(&artifact.lang) {
+            continue;
+        }
+        let Some(i) = plan.editions.iter().position(|e| e.lang == artifact.lang) else { continue };
+        let Some((_, key)) = keys[i].iter().find(|(f, _)| *f == artifact.format) else { continue };
+        let Some(bytes) = output::read(&artifact.path) else { continue };
+        let reads: Option<Vec<(PathBuf, String)>> = outcome
+            .reads
+            .get(&artifact.lang)
+            .into_iter()
+            .flatten()
+            .map(|p| Some((p.clone(), fingerprint::file(&plan.root, p)?.0)))
+            .collect();
+        let Some(reads) = reads else { continue };
+        let warnings: Vec<Diagnostic> = outcome
+            .by_edition
+            .get(&artifact.lang)
+            .into_iter()
+            .flatten()
+            .filter(|d| d.severity == Severity::Warning)
+            .cloned()
+            .collect();
+        let entry = Entry {
+            bytes,
+            sha256: artifact.sha256.clone(),
+            pages: artifact.pages,
+            words: artifact.words,
+            warnings,
+            reads,
+        };
+        if let Err(e) = cache.put(&key.0, &entry) {
+            problems.push(format!("{e:#}"));
+        }
+    }
+    if let Some(first) = problems.first() {
+        outcome.diagnostics.push(
+            Diagnostic::warning(format!("{first} ({} artifact(s) not stored)", problems.len()))
+                .with_hint("the build itself is complete; free space or pass --cache DIR or --no-cache")
+                .code(Code::Output),
+        );
+    }
+}
