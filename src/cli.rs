@@ -26,6 +26,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Start a new project in DIR: every required field, a chapter showing each feature, fonts.
     New(NewArgs),
+    /// Work with build manifests (merge those of builds spread over CI jobs).
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
     /// Print shell completions for spotlight.
     Completions {
         /// The shell to complete for.
@@ -34,6 +37,28 @@ pub enum Command {
     /// Compile a Typst file with Spotlight's embedded typst alone (for benchmarks: the floor).
     #[command(hide = true)]
     Typst(TypstArgs),
+}
+
+/// The `manifest` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Merge the manifests of several partial builds (e.g. one CI job per edition) into one, checking
+    /// that tool, version, source and hashes agree and that every artifact lies beside the output.
+    Merge(ManifestMergeArgs),
+}
+
+/// Options of `spotlight manifest merge`.
+#[derive(Debug, clap::Args)]
+pub struct ManifestMergeArgs {
+    /// The project folder (its report.yaml gives the editions' order).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The merged manifest to write; the artifacts must already be in its folder.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The manifests of the partial builds.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
 }
 
 /// Options of `spotlight new`.

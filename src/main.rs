@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use spotlight::cli::{Cli, Command};
+use spotlight::cli::{Cli, Command, ManifestCommand};
 use spotlight::{commands, project};
 
 fn main() -> ExitCode {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => commands::watch::run(&args),
         Command::Status(args) => commands::status::run(&args),
         Command::New(args) => commands::new::run(&args),
+        Command::Manifest(ManifestCommand::Merge(args)) => commands::manifest::merge(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spotlight", &mut std::io::stdout());
             0

@@ -3,6 +3,7 @@
 //! check and watch.
 
 pub mod manifest;
+pub mod merge;
 pub mod status;
 
 use std::fmt::Write as _;

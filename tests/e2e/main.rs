@@ -24,6 +24,7 @@ mod people;
 mod print;
 mod release;
 mod scripts;
+mod shards;
 mod spec;
 mod themes;
 mod watch;
