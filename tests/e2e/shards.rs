@@ -71,3 +71,16 @@ fn parts_from_different_builds_are_refused() {
     assert_eq!(run.code(), 1);
     assert!(run.stderr().contains("`report` differs"), "{}", run.stderr());
 }
+
+#[test]
+fn the_release_workflow_builds_every_edition_of_the_report() {
+    let workflow = fs::read_to_string(crate::common::repo().join(".github/workflows/release.yml")).unwrap();
+    let config = fs::read_to_string(crate::common::repo().join("report.yaml")).unwrap();
+    let list = |text: &str, key: &str| -> Vec<String> {
+        let line = text.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("no `{key}` line"));
+        let inner = line.split('[').nth(1).and_then(|r| r.split(']').next()).unwrap_or("");
+        inner.split(',').map(|s| s.trim().to_string()).collect()
+    };
+    assert_eq!(list(&workflow, "lang:"), list(&config, "editions:"), "the matrix must list report.yaml's editions");
+    assert!(workflow.contains("manifest merge"), "the release job merges the parts' manifests");
+}
