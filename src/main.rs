@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => commands::watch::run(&args),
         Command::Status(args) => commands::status::run(&args),
         Command::New(args) => commands::new::run(&args),
+        Command::Translate(command) => commands::translate::run(&command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spotlight", &mut std::io::stdout());
             0

@@ -4,5 +4,6 @@
 pub mod build;
 pub mod new;
 pub mod status;
+pub mod translate;
 pub mod typst;
 pub mod watch;

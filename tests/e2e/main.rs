@@ -24,4 +24,5 @@ mod release;
 mod scripts;
 mod spec;
 mod themes;
+mod translate;
 mod watch;
