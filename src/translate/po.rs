@@ -191,3 +191,28 @@ fn unquote(s: &str) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::units::units;
+
+    #[test]
+    fn markers_braces_and_quotes_read_back_and_fuzzy_entries_are_skipped() {
+        let unit = units("A *b* {not a marker} \"q\" [^1].\n\n[^1]: N.\n", "en").remove(0);
+        let target = "Un *b* {pas un marqueur} \"q\" [^1].";
+        let e = |outdated| Entry {
+            chapter: "01-a.md".into(),
+            unit: unit.clone(),
+            source: "chapters/en/01-a.md".into(),
+            target: Some(target.into()),
+            outdated,
+        };
+        let back = read(&write(&[e(false)], "fr"), Path::new("x.po")).unwrap();
+        assert_eq!(back[0].target.as_deref(), Some(target));
+        assert_eq!(back[0].id, unit.id);
+        assert_eq!(read(&write(&[e(true)], "fr"), Path::new("x.po")).unwrap()[0].target, None);
+        let bad = write(&[e(false)], "fr").replace("msgstr \"Un", "msgstr \"{7} Un");
+        assert!(read(&bad, Path::new("x.po")).unwrap_err().message.contains("marker {7}"));
+    }
+}

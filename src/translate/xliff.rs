@@ -308,3 +308,40 @@ fn resolve(name: &str) -> Option<char> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::units::units;
+
+    fn entry(source: &str, target: Option<&str>) -> Entry {
+        Entry {
+            chapter: "01-a.md".into(),
+            unit: units(source, "en").remove(0),
+            source: "chapters/en/01-a.md".into(),
+            target: target.map(str::to_string),
+            outdated: false,
+        }
+    }
+
+    #[test]
+    fn targets_with_markup_and_xml_specials_read_back_as_written() {
+        let e = entry(
+            "**FES:** A & B <i> [site](https://x.org/?a=1&b=2) [@k].\n",
+            Some("**FES:** A & B « [site](https://x.org/?a=1&b=2) » [@k]."),
+        );
+        let xml = write(&[e.clone(), entry("Untranslated \"quote\".\n", None)], "en", "fr");
+        let back = read(&xml, Path::new("x.xlf")).unwrap();
+        assert_eq!(back[0].target.as_deref(), e.target.as_deref());
+        assert_eq!(back[0].id, e.unit.id);
+        assert_eq!(back[1].target, None);
+    }
+
+    #[test]
+    fn a_file_cut_short_is_an_error_naming_the_open_unit() {
+        let xml = write(&[entry("Some text.\n", Some("Du texte."))], "en", "fr");
+        let cut = &xml[..xml.find("</target>").unwrap()];
+        let err = read(cut, Path::new("x.xlf")).unwrap_err();
+        assert!(err.message.contains("is incomplete") && err.message.contains("in unit `u"), "{}", err.message);
+    }
+}
