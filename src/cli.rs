@@ -29,6 +29,9 @@ pub enum Command {
     /// Work with build manifests (merge those of builds spread over CI jobs).
     #[command(subcommand)]
     Manifest(ManifestCommand),
+    /// Work on a translation: start an edition, sync it, exchange XLIFF or PO with CAT tools.
+    #[command(subcommand)]
+    Translate(TranslateCommand),
     /// Print shell completions for spotlight.
     Completions {
         /// The shell to complete for.
@@ -209,6 +212,81 @@ pub struct StatusArgs {
     /// Output as text (default) or JSON.
     #[arg(long, value_enum, default_value = "text")]
     pub format: StatusFormat,
+    /// Exit with 1 when a synced translation has changed, added or removed source units.
+    #[arg(long)]
+    pub deny_stale: bool,
+}
+
+/// The `spotlight translate` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TranslateCommand {
+    /// Create chapters/LANG/ (edition.yaml with labels, people file) and add LANG to report.yaml.
+    Start(TranslateLangArgs),
+    /// Record that the translation of LANG (or one CHAPTER) is in step with today's source.
+    Sync(TranslateSyncArgs),
+    /// Write the source units and current translations of LANG as XLIFF 2.0 or PO.
+    Export(TranslateExportArgs),
+    /// Write the translated units of an XLIFF or PO file back into the chapters of LANG.
+    Import(TranslateImportArgs),
+}
+
+/// Options of `spotlight translate start`.
+#[derive(Debug, clap::Args)]
+pub struct TranslateLangArgs {
+    /// The edition's language (BCP 47).
+    pub lang: String,
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+}
+
+/// Options of `spotlight translate sync`.
+#[derive(Debug, clap::Args)]
+pub struct TranslateSyncArgs {
+    /// The edition's language.
+    pub lang: String,
+    /// Only this chapter (file name, with or without `.md`).
+    pub chapter: Option<String>,
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+}
+
+/// Options of `spotlight translate export`.
+#[derive(Debug, clap::Args)]
+pub struct TranslateExportArgs {
+    /// The edition's language.
+    pub lang: String,
+    /// The exchange format.
+    #[arg(long, value_enum, default_value = "xliff")]
+    pub format: ExchangeFormat,
+    /// Write here instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+}
+
+/// Options of `spotlight translate import`.
+#[derive(Debug, clap::Args)]
+pub struct TranslateImportArgs {
+    /// The edition's language.
+    pub lang: String,
+    /// The XLIFF (.xlf, .xliff) or PO (.po) file.
+    pub file: PathBuf,
+    /// The project folder (holding report.yaml).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+}
+
+/// Exchange formats for CAT tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExchangeFormat {
+    /// XLIFF 2.0.
+    Xliff,
+    /// Gettext PO.
+    Po,
 }
 
 /// Output forms of `spotlight status`.

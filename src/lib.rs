@@ -8,6 +8,7 @@
 //! pipeline   workers (editions in parallel), outcome, timings
 //! formats    pdf/ (Typst, World, export, boxes), epub/ (XHTML, package), fonts, escape
 //! document   passes that enrich the model: people, citations, links, standards, assembly
+//! translate  translations unit by unit: sync record, changes, XLIFF/PO exchange (beside document)
 //! markdown   comrak -> document model
 //! project    disk -> a checked Project (report.yaml, editions, files; I/O)
 //! base       diag, lang (the language table), cli (clap shapes), document::model + walk,
@@ -26,6 +27,7 @@ pub mod pipeline;
 pub mod project;
 pub mod report;
 pub mod scaffold;
+pub mod translate;
 
 /// The version line `spotlight --version` prints: the tool's version and the typst it embeds.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");

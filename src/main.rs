@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(&args),
         Command::New(args) => commands::new::run(&args),
         Command::Manifest(ManifestCommand::Merge(args)) => commands::manifest::merge(&args),
+        Command::Translate(command) => commands::translate::run(&command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "spotlight", &mut std::io::stdout());
             0

@@ -5,5 +5,6 @@ pub mod build;
 pub mod manifest;
 pub mod new;
 pub mod status;
+pub mod translate;
 pub mod typst;
 pub mod watch;

@@ -6,6 +6,7 @@ mod attrs;
 mod cite;
 mod lower;
 pub mod typography;
+pub mod units;
 
 use std::path::Path;
 

@@ -214,6 +214,11 @@ pub fn config_from_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line
     parse_yaml(text, file, first_line)
 }
 
+/// Render `value` as YAML (the sync record); a value serde cannot render is an internal error.
+pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
+    serde_yaml::to_string(value).map_err(|e| Diagnostic::error(format!("cannot render YAML: {e}")).code(Code::Internal))
+}
+
 fn parse_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| {
         let mut diag = Diagnostic::error(yaml_message(&err)).in_file(file).code(Code::Config);

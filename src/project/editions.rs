@@ -66,7 +66,7 @@ pub(super) fn plan_edition(
             .in_file(&rel_config)
             .with_hint(format!("write the chapters of chapters/{}/ first, or fix `translation.of`", t.of)));
         }
-        status = status::compare(root, &source, &own);
+        status = status::compare_synced(root, &source, &own, &super::sync::recorded_hashes(root, lang));
         let draft = t.status == "draft";
         chapters.clear();
         for chapter in &status {
@@ -103,7 +103,7 @@ pub(super) fn plan_edition(
                         .in_file(tr)
                         .at(1, 1)
                         .with_hint(format!(
-                            "update the translation, then set `source-hash: {current}` in its front matter"
+                            "update the translation, then set `source-hash: {current}` in its front matter (or run `spotlight translate sync`; `spotlight status` names the changed paragraphs)"
                         )),
                     );
                     chapters.push(ChapterFile { path: tr.clone(), fallback: None });

@@ -24,6 +24,7 @@ pub mod labels;
 pub mod people;
 pub mod print;
 pub mod status;
+pub mod sync;
 pub mod theme;
 
 /// The name of the configuration file at the project root.

@@ -4,6 +4,7 @@
 //! an edition may contain.
 //! Reads chapter files, writes nothing.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,19 @@ pub fn source_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
+/// Hash a chapter's text ignoring line wrapping: the words of each blank-line-separated block
+/// (what the sync record keeps, so re-wrapping a source paragraph leaves a chapter in step).
+pub fn text_hash(text: &str) -> String {
+    let mut normal = String::with_capacity(text.len());
+    for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if !normal.is_empty() {
+            normal.push_str("\n\n");
+        }
+        normal.push_str(&block.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    source_hash(normal.as_bytes())
+}
+
 /// Read the `source-hash` a translated chapter records in its front matter, if any.
 fn recorded_hash(path: &Path) -> Option<String> {
     let text = fs::read_to_string(path).ok()?;
@@ -68,15 +82,36 @@ fn recorded_hash(path: &Path) -> Option<String> {
 
 /// Compare a translation's chapters with the source's, by file name.
 pub fn compare(root: &Path, source: &[PathBuf], translation: &[PathBuf]) -> Vec<ChapterStatus> {
+    compare_synced(root, source, translation, &BTreeMap::new())
+}
+
+/// Compare as `compare` does, but judge a chapter named in `synced` (file name -> `text_hash` of
+/// its source when `spotlight translate sync` ran) by that record instead of its front matter.
+pub fn compare_synced(
+    root: &Path,
+    source: &[PathBuf],
+    translation: &[PathBuf],
+    synced: &BTreeMap<String, String>,
+) -> Vec<ChapterStatus> {
     let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut out: Vec<ChapterStatus> = source
         .iter()
         .map(|src| {
-            let current = fs::read(root.join(src)).map(|b| source_hash(&b)).unwrap_or_default();
+            let bytes = fs::read(root.join(src)).unwrap_or_default();
+            let current = source_hash(&bytes);
             let translated = translation.iter().find(|t| name(t) == name(src));
-            let state = match translated {
-                None => ChapterState::Missing { current },
-                Some(t) => match recorded_hash(&root.join(t)) {
+            let recorded = synced.get(&name(src));
+            let state = match (translated, recorded) {
+                (None, _) => ChapterState::Missing { current },
+                (Some(_), Some(recorded)) => {
+                    let now = text_hash(&String::from_utf8_lossy(&bytes));
+                    if *recorded == now {
+                        ChapterState::Translated
+                    } else {
+                        ChapterState::Stale { recorded: recorded.clone(), current: now }
+                    }
+                }
+                (Some(t), None) => match recorded_hash(&root.join(t)) {
                     None => ChapterState::Unverified { current },
                     Some(recorded) if recorded == current => ChapterState::Translated,
                     Some(recorded) => ChapterState::Stale { recorded, current },

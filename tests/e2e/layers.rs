@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("project", 1),
     ("markdown", 2),
     ("document", 3),
+    ("translate", 3),
     ("formats", 4),
     ("output", 5),
     ("pipeline", 6),

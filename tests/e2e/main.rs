@@ -27,4 +27,5 @@ mod scripts;
 mod shards;
 mod spec;
 mod themes;
+mod translate;
 mod watch;
