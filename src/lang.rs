@@ -122,6 +122,9 @@ pub struct Language {
     pub emphasis: Emphasis,
     /// The CSL locale citations are formatted in, when the edition names the bare language.
     pub locale: Option<&'static str>,
+    /// Whether lines break only between words (Korean, `word-break: keep-all`), never between the
+    /// syllables of a word as Unicode line breaking allows.
+    pub keep_all: bool,
 }
 
 const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctuation: Punctuation) -> Language {
@@ -137,6 +140,7 @@ const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctua
         brackets: (" (", ")"),
         emphasis: if script.is_none() && !matches!(dir, Dir::Rtl) { Emphasis::Italic } else { Emphasis::Bold },
         locale: None,
+        keep_all: false,
     }
 }
 
@@ -214,7 +218,7 @@ pub const LANGUAGES: &[Language] = &[
         emphasis: Emphasis::DotsOver,
         ..row("ja", Ltr, Some("japanese"), Keep)
     },
-    row("ko", Ltr, Some("korean"), Keep),
+    Language { keep_all: true, ..row("ko", Ltr, Some("korean"), Keep) },
     row("hi", Ltr, Some("devanagari"), Dashes),
     row("mr", Ltr, Some("devanagari"), Dashes),
     row("ne", Ltr, Some("devanagari"), Dashes),
@@ -228,6 +232,16 @@ const ARABIC_COMMA: &str = "\u{060C} ";
 const FULL_WIDTH_BRACKETS: (&str, &str) = ("\u{FF08}", "\u{FF09}");
 
 const OTHER: Language = row("", Ltr, None, Dashes);
+
+/// Whether the language breaks lines only between words (Korean).
+pub fn keeps_words_whole(lang: &str) -> bool {
+    of(lang).keep_all
+}
+
+/// Whether a character is a Hangul syllable or jamo, the letters Korean words are made of.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
 
 /// Return the primary subtag of a language tag (`zh` of `zh-Hans`).
 pub fn primary(lang: &str) -> &str {

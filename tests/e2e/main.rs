@@ -12,6 +12,7 @@ mod epub;
 mod extraction;
 mod figures;
 mod fuzz;
+mod guide;
 mod hostile;
 mod kinds;
 mod labels;
