@@ -171,7 +171,17 @@ pub const SCRIPTS: &[Script] = &[
     Script { name: "korean", cjk: true, unicode_range: "U+1100-11FF, U+3130-318F, U+AC00-D7AF" },
     Script { name: "devanagari", cjk: false, unicode_range: "U+0900-097F" },
     Script { name: "thai", cjk: false, unicode_range: "U+0E00-0E7F" },
+    // Pictographs only: an emoji font also covers digits, `#` and `*` (keycap bases), which must stay
+    // in the text face; the EPUB declares it with this range and typst uses it for these only.
+    Script {
+        name: "emoji",
+        cjk: false,
+        unicode_range: "U+200D, U+20E3, U+2190-21FF, U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+FE0F, U+1F000-1FAFF",
+    },
 ];
+
+/// The script whose fonts are used for pictographs only, in every edition.
+pub const EMOJI: &str = "emoji";
 
 use Dir::{Ltr, Rtl};
 use Punctuation::{Dashes, Guillemets, Keep};

@@ -271,3 +271,41 @@ fn a_partial_build_keeps_earlier_records_so_a_failing_full_build_retracts() {
     assert!(run.stderr().contains("removed `guide-en.pdf` from an earlier build"), "{}", run.stderr());
     assert!(p.dist("guide-ja.pdf").exists());
 }
+
+/// Where Debian's fonts-noto-color-emoji puts its font.
+const EMOJI_FONT: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+
+#[test]
+fn an_emoji_font_sets_pictographs_only_in_both_formats() {
+    let Some(p) = project() else { return };
+    if !Path::new(EMOJI_FONT).is_file() {
+        if std::env::var_os("CI").is_some() {
+            panic!("fonts-noto-color-emoji is required under CI");
+        }
+        eprintln!("SKIPPED: fonts-noto-color-emoji is not installed");
+        return;
+    }
+    fs::copy(EMOJI_FONT, p.path().join("fonts/NotoColorEmoji.ttf")).unwrap();
+    let config = fs::read_to_string(p.path().join("report.yaml")).unwrap();
+    fs::write(
+        p.path().join("report.yaml"),
+        config.replace("  scripts:\n", "  scripts:\n    emoji: [Noto Color Emoji]\n"),
+    )
+    .unwrap();
+    let chapter = p.path().join("chapters/en/11-recent-documents.md");
+    let text = fs::read_to_string(&chapter).unwrap().replace("# Recent documents", "# Recent documents \u{2705}");
+    fs::write(&chapter, text).unwrap();
+    let out = p.path().join("dist");
+    p.run(&["build", "--lang", "en", "--deny-warnings", "--emit", "typst", "--out", out.to_str().unwrap()])
+        .expect_code(0);
+    let css = page(&p, "guide-en.epub", "epub.css");
+    let face = css.split("@font-face").find(|f| f.contains("NotoColorEmoji.ttf")).unwrap_or_else(|| panic!("{css}"));
+    assert!(face.contains("unicode-range: U+200D") && face.contains("U+1F000-1FAFF"), "{face}");
+    assert!(!face.contains("U+0030") && !face.contains("U+0000"), "digits stay in the text face: {face}");
+    let style = fs::read_to_string(out.join("typst/en/spotlight/style.typ")).unwrap();
+    assert!(style.contains("(name: \"Noto Color Emoji\", covers: regex("), "{style}");
+    if tool_available("pdffonts") {
+        let fonts = pdf_fonts(&p.dist("guide-en.pdf"));
+        assert!(fonts.iter().any(|f| f.contains("Emoji")) || fonts.iter().any(|f| f == "[none]"), "{fonts:?}");
+    }
+}

@@ -167,12 +167,35 @@ pub fn cover_file(edition: &Edition, theme: &Theme) -> TypstFile {
     TypstFile { path: COVER_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
 }
 
+/// The emoji script's range as a Typst regex character class (`[\u{2600}-\u{27BF}...]`).
+fn emoji_class() -> String {
+    let range = crate::lang::script_named(crate::lang::EMOJI).map_or("", |s| s.unicode_range);
+    let mut class = String::from("[");
+    for part in range.split(',').map(str::trim) {
+        let part = part.trim_start_matches("U+");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let _ = write!(class, "\\u{{{a}}}-\\u{{{b}}}");
+            }
+            None => {
+                let _ = write!(class, "\\u{{{part}}}");
+            }
+        }
+    }
+    class.push(']');
+    class
+}
+
 fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
+    let emoji: &[String] = edition.meta.fonts.scripts.get(crate::lang::EMOJI).map_or(&[], Vec::as_slice);
     let stack = |families: &[Family]| {
         let inner: Vec<String> = families
             .iter()
             .map(|f| {
-                if f.latin_only {
+                if emoji.contains(&f.name) {
+                    // An emoji font covers digits and `#` too; it sets pictographs only.
+                    format!("(name: {}, covers: regex(\"{}\"))", string(&f.name), emoji_class())
+                } else if f.latin_only {
                     format!("(name: {}, covers: \"latin-in-cjk\")", string(&f.name))
                 } else {
                     string(&f.name)
