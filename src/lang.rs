@@ -122,6 +122,9 @@ pub struct Language {
     pub emphasis: Emphasis,
     /// The CSL locale citations are formatted in, when the edition names the bare language.
     pub locale: Option<&'static str>,
+    /// Whether lines break only between words (Korean, `word-break: keep-all`), never between the
+    /// syllables of a word as Unicode line breaking allows.
+    pub keep_all: bool,
 }
 
 const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctuation: Punctuation) -> Language {
@@ -137,6 +140,7 @@ const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctua
         brackets: (" (", ")"),
         emphasis: if script.is_none() && !matches!(dir, Dir::Rtl) { Emphasis::Italic } else { Emphasis::Bold },
         locale: None,
+        keep_all: false,
     }
 }
 
@@ -167,7 +171,17 @@ pub const SCRIPTS: &[Script] = &[
     Script { name: "korean", cjk: true, unicode_range: "U+1100-11FF, U+3130-318F, U+AC00-D7AF" },
     Script { name: "devanagari", cjk: false, unicode_range: "U+0900-097F" },
     Script { name: "thai", cjk: false, unicode_range: "U+0E00-0E7F" },
+    // Pictographs only: an emoji font also covers digits, `#` and `*` (keycap bases), which must stay
+    // in the text face; the EPUB declares it with this range and typst uses it for these only.
+    Script {
+        name: "emoji",
+        cjk: false,
+        unicode_range: "U+200D, U+20E3, U+2190-21FF, U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+FE0F, U+1F000-1FAFF",
+    },
 ];
+
+/// The script whose fonts are used for pictographs only, in every edition.
+pub const EMOJI: &str = "emoji";
 
 use Dir::{Ltr, Rtl};
 use Punctuation::{Dashes, Guillemets, Keep};
@@ -214,7 +228,7 @@ pub const LANGUAGES: &[Language] = &[
         emphasis: Emphasis::DotsOver,
         ..row("ja", Ltr, Some("japanese"), Keep)
     },
-    row("ko", Ltr, Some("korean"), Keep),
+    Language { keep_all: true, ..row("ko", Ltr, Some("korean"), Keep) },
     row("hi", Ltr, Some("devanagari"), Dashes),
     row("mr", Ltr, Some("devanagari"), Dashes),
     row("ne", Ltr, Some("devanagari"), Dashes),
@@ -228,6 +242,16 @@ const ARABIC_COMMA: &str = "\u{060C} ";
 const FULL_WIDTH_BRACKETS: (&str, &str) = ("\u{FF08}", "\u{FF09}");
 
 const OTHER: Language = row("", Ltr, None, Dashes);
+
+/// Whether the language breaks lines only between words (Korean).
+pub fn keeps_words_whole(lang: &str) -> bool {
+    of(lang).keep_all
+}
+
+/// Whether a character is a Hangul syllable or jamo, the letters Korean words are made of.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
 
 /// Return the primary subtag of a language tag (`zh` of `zh-Hans`).
 pub fn primary(lang: &str) -> &str {

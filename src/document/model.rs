@@ -158,6 +158,10 @@ pub struct FontStacks {
     pub mono: Vec<String>,
     /// Font families per script (`arabic`, `chinese`, ...), for editions and passages in that script.
     pub scripts: BTreeMap<String, Vec<String>>,
+    /// Heading families per script, where they differ from `scripts`.
+    pub headings: BTreeMap<String, Vec<String>>,
+    /// Code families per script, where they differ from `scripts`.
+    pub code: BTreeMap<String, Vec<String>>,
     /// Whether report.yaml named the fonts (then a missing family is worth a warning).
     pub configured: bool,
 }

@@ -11,13 +11,17 @@ use crate::document::model::{EditionFonts, Family, FontStacks};
 use crate::formats::pdf::world::Shared;
 use crate::lang::script_of;
 
-/// Compose the edition's stacks: Latin families, then the edition's script, then the other scripts
-/// as fallbacks; keep what the font book has (warning about configured families it lacks) and end
-/// with typst's embedded fonts.
+/// Compose the edition's stacks per role: the Latin families of the role, then the edition's script
+/// (its `headings` or `code` families for those roles, else its `scripts` families), then the other
+/// scripts as fallbacks; keep what the font book has (warning about configured families it lacks, and
+/// about a script face without a bold) and end with typst's embedded fonts.
 pub fn for_edition(shared: &Shared, stacks: &FontStacks, lang: &str) -> (EditionFonts, Vec<Diagnostic>) {
     let script = script_of(lang);
     let cjk = script.is_some_and(|s| s.cjk);
-    let own: Vec<String> = script.and_then(|s| stacks.scripts.get(s.name)).cloned().unwrap_or_default();
+    let own_in = |map: &std::collections::BTreeMap<String, Vec<String>>| script.and_then(|s| map.get(s.name)).cloned();
+    let body_own: Vec<String> = own_in(&stacks.scripts).unwrap_or_default();
+    let heading_own = own_in(&stacks.headings).unwrap_or_else(|| body_own.clone());
+    let code_own = own_in(&stacks.code).unwrap_or_else(|| body_own.clone());
     // A CJK edition takes no other CJK script's faces as fallbacks: their Han characters have other
     // forms (Simplified, Traditional, Japanese), and a wrong form is worse than a missing-glyph error.
     let cjk_sibling = |name: &str| cjk && crate::lang::script_named(name).is_some_and(|s| s.cjk);
@@ -29,10 +33,10 @@ pub fn for_edition(shared: &Shared, stacks: &FontStacks, lang: &str) -> (Edition
         .collect();
     let mut diags = Vec::new();
     let mut missing_reported = HashSet::new();
-    let mut pick = |latin: &[String], with_scripts: bool, fallback: &str| {
+    let mut pick = |latin: &[String], own: &[String], role: &str, fallback: &str| {
         let mut out: Vec<Family> = Vec::new();
         let latin_families = latin.iter().map(|f| (f, true));
-        let script_families = own.iter().chain(&others).map(|f| (f, false)).filter(|_| with_scripts);
+        let script_families = own.iter().chain(&others).map(|f| (f, false));
         for (name, is_latin) in latin_families.chain(script_families) {
             if out.iter().any(|f| &f.name == name) {
                 continue;
@@ -47,15 +51,32 @@ pub fn for_edition(shared: &Shared, stacks: &FontStacks, lang: &str) -> (Edition
                 );
             }
         }
+        // The script's own face sets the edition's bold text (headings, strong emphasis); typst
+        // synthesizes no bold, so a face without one prints bold text regular.
+        let first_own = own.iter().find(|f| shared.has_family(f));
+        if role != "code"
+            && let (Some(name), Some(script)) = (first_own, script)
+            && !shared.has_bold(name)
+            && missing_reported.insert(format!("{name}/bold"))
+        {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "font family `{name}` ({} {role}) has no bold face: bold text is set in its regular weight",
+                    script.name
+                ))
+                .in_file(crate::project::CONFIG_FILE)
+                .with_hint(format!("add the bold font file of `{name}` to fonts/, or name a family with one under fonts.scripts or fonts.headings")),
+            );
+        }
         if !out.iter().any(|f| f.name == fallback) {
             out.push(Family { name: fallback.to_string(), latin_only: false });
         }
         out
     };
     let fonts = EditionFonts {
-        serif: pick(&stacks.serif, true, "Libertinus Serif"),
-        sans: pick(&stacks.sans, true, "Libertinus Serif"),
-        mono: pick(&stacks.mono, false, "DejaVu Sans Mono"),
+        serif: pick(&stacks.serif, &body_own, "body", "Libertinus Serif"),
+        sans: pick(&stacks.sans, &heading_own, "headings", "Libertinus Serif"),
+        mono: pick(&stacks.mono, &code_own, "code", "DejaVu Sans Mono"),
         script: script.filter(|s| stacks.scripts.contains_key(s.name)).map(|s| s.name.to_string()),
     };
     (fonts, diags)

@@ -37,6 +37,9 @@ struct Lowerer<'t> {
     footnote_numbers: HashMap<String, usize>,
     footnotes: BTreeMap<String, Footnote>,
     depth: usize,
+    /// How many inline containers (emphasis, links, ...) are open: punctuation is set once, over
+    /// the outermost run of inlines, so a quote next to a link sees the text before the link.
+    inline_depth: usize,
     too_deep_reported: bool,
     /// Lines before the text in its file (for fragments embedded in YAML).
     line_offset: usize,
@@ -73,6 +76,7 @@ pub fn chapter<'a>(
         footnote_numbers: HashMap::new(),
         footnotes: BTreeMap::new(),
         depth: 0,
+        inline_depth: 0,
         too_deep_reported: false,
         line_offset: 0,
         line_starts: line_starts(text),
@@ -131,6 +135,7 @@ pub fn fragment<'a>(
         footnote_numbers: HashMap::new(),
         footnotes: BTreeMap::new(),
         depth: 0,
+        inline_depth: 0,
         too_deep_reported: false,
         line_offset: first_line.saturating_sub(1),
         line_starts: line_starts(text),
@@ -384,8 +389,7 @@ impl<'t> Lowerer<'t> {
         let id = id.filter(|id| self.check_ref_id(id, RefKind::Figure, span));
         let described = self.inlines_of(image);
         let alt = plain_text(&described);
-        let content =
-            if title.is_empty() { described } else { self.citations(vec![Inline::Text(title)], span, self.lang) };
+        let content = if title.is_empty() { described } else { self.punctuated(vec![Inline::Text(title)], span) };
         let caption = Caption { span, id, number: 0, label: String::new(), content };
         Some(self.image_path(&url, span).map(|path| Block::Figure { span, path, alt, caption }))
     }
@@ -504,7 +508,9 @@ impl<'t> Lowerer<'t> {
         let (path, anchor) = url.split_once('#').unwrap_or((url, ""));
         let path = path.strip_prefix("./").unwrap_or(path);
         match path.strip_suffix(".md") {
-            Some(stem) if !stem.contains('/') && !stem.is_empty() => {
+            // A chapter path in another folder leaves the edition; the links pass says so, as it
+            // does for any `.md` file that is not a chapter (one rule: a warning, the text kept).
+            Some(stem) if !stem.is_empty() => {
                 Some(LinkTarget::Internal { chapter: percent_decode(stem), anchor: percent_decode(anchor) })
             }
             _ => {

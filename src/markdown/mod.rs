@@ -1,7 +1,7 @@
 //! Markdown in: comrak's options (one function, so every consumer parses alike) and the parse of
 //! one chapter file into the owned model. comrak's arena never leaves this module.
 
-mod anchor;
+pub mod anchor;
 mod attrs;
 mod cite;
 mod lower;

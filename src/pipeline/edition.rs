@@ -68,6 +68,7 @@ pub fn load_edition(
     diags.extend(crossrefs::resolve(&mut edition));
     let config_file = Path::new("chapters").join(&ed.lang).join("edition.yaml");
     diags.extend(labels::unused(&edition, &ed.own_labels, &config_file));
+    diags.extend(links::resolve_links(&mut edition.chapters));
     diags.extend(links::check_links(&edition.chapters));
     if has_errors(&diags) {
         return (None, diags);

@@ -139,6 +139,12 @@ pub struct FontsConfig {
     /// Families per script, e.g. `arabic: [Noto Naskh Arabic]`, `chinese: [WenQuanYi Micro Hei]`.
     #[serde(default)]
     pub scripts: std::collections::BTreeMap<String, Vec<String>>,
+    /// Heading and label families per script (default: the script's `scripts` families).
+    #[serde(default)]
+    pub headings: std::collections::BTreeMap<String, Vec<String>>,
+    /// Code families per script (default: the script's `scripts` families).
+    #[serde(default)]
+    pub code: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The publisher block of `report.yaml`.

@@ -22,6 +22,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("ja", include_str!("labels/ja.yaml")),
     ("ru", include_str!("labels/ru.yaml")),
     ("pt", include_str!("labels/pt.yaml")),
+    ("ko", include_str!("labels/ko.yaml")),
 ];
 
 type Labels = BTreeMap<String, String>;

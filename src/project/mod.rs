@@ -385,12 +385,14 @@ fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta 
             .with_hint(hint)
             .code(Code::Config)
     };
-    for script in config.fonts.scripts.keys() {
+    let per_script =
+        [("scripts", &config.fonts.scripts), ("headings", &config.fonts.headings), ("code", &config.fonts.code)];
+    for (key, script) in per_script.iter().flat_map(|(key, map)| map.keys().map(move |s| (key, s))) {
         if crate::lang::script_named(script).is_none() {
             let names: Vec<&str> = crate::lang::SCRIPTS.iter().map(|s| s.name).collect();
             errors.push(fail(
                 "fonts",
-                format!("unknown script `{script}` under fonts.scripts"),
+                format!("unknown script `{script}` under fonts.{key}"),
                 format!("known scripts: {}", names.join(", ")),
             ));
         }
@@ -447,6 +449,8 @@ fn meta_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Meta 
             sans: or_default(&config.fonts.sans, "Noto Sans"),
             mono: or_default(&config.fonts.mono, "DejaVu Sans Mono"),
             scripts: config.fonts.scripts.clone(),
+            headings: config.fonts.headings.clone(),
+            code: config.fonts.code.clone(),
             configured: !(config.fonts.serif.is_empty()
                 && config.fonts.sans.is_empty()
                 && config.fonts.mono.is_empty()),

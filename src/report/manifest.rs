@@ -19,13 +19,28 @@ fn relative(plan: &Plan, path: &Path) -> String {
     path.strip_prefix(&plan.out).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Remove artifacts of failed editions and formats left by an earlier build, so none is stale under
-/// its final name; only files the previous manifest lists with the same hash (Spotlight's own).
-pub fn retract_failed(plan: &Plan, outcome: &Outcome) -> Vec<Diagnostic> {
-    let previous: Vec<(String, String)> = output::read(&plan.out.join(MANIFEST))
+/// The artifact records of the previous manifest, if there is one.
+fn previous_records(plan: &Plan) -> Vec<serde_json::Value> {
+    output::read(&plan.out.join(MANIFEST))
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|v| v["artifacts"].as_array().cloned())
         .unwrap_or_default()
+}
+
+/// Whether an artifact record's file is still on disk with the hash the record gives.
+fn still_on_disk(plan: &Plan, record: &serde_json::Value) -> bool {
+    let (Some(path), Some(hash)) = (record["path"].as_str(), record["sha256"].as_str()) else { return false };
+    // Records name files inside the output folder only; anything else is not ours to vouch for.
+    if path.starts_with('/') || path.split('/').any(|part| part == "..") {
+        return false;
+    }
+    output::read(&plan.out.join(path)).is_some_and(|bytes| sha256_hex(&bytes) == hash)
+}
+
+/// Remove artifacts of failed editions and formats left by an earlier build, so none is stale under
+/// its final name; only files the previous manifest lists with the same hash (Spotlight's own).
+pub fn retract_failed(plan: &Plan, outcome: &Outcome) -> Vec<Diagnostic> {
+    let previous: Vec<(String, String)> = previous_records(plan)
         .iter()
         .filter_map(|a| Some((a["path"].as_str()?.to_string(), a["sha256"].as_str()?.to_string())))
         .collect();
@@ -60,9 +75,11 @@ pub fn retract_failed(plan: &Plan, outcome: &Outcome) -> Vec<Diagnostic> {
 }
 
 /// Write `OUT/manifest.json`: every artifact with its hash, the editions' translation status, the
-/// tool version and the source commit.
+/// tool version and the source commit. Records of earlier builds' artifacts this build did not
+/// write (a partial build: `--lang ja`) are kept while their files are on disk with the same hash,
+/// so a later failing build can still retract them.
 pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> {
-    let artifacts: Vec<serde_json::Value> = outcome
+    let mut artifacts: Vec<serde_json::Value> = outcome
         .artifacts
         .iter()
         .map(|a| {
@@ -83,6 +100,12 @@ pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> 
             })
         })
         .collect();
+    let written: Vec<String> = artifacts.iter().filter_map(|a| a["path"].as_str().map(str::to_string)).collect();
+    let kept: Vec<serde_json::Value> = previous_records(plan)
+        .into_iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| !written.iter().any(|w| w == p)) && still_on_disk(plan, r))
+        .collect();
+    artifacts.extend(kept);
     let editions: Vec<serde_json::Value> = plan
         .editions
         .iter()

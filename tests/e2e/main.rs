@@ -14,6 +14,7 @@ mod epub_fonts;
 mod extraction;
 mod figures;
 mod fuzz;
+mod guide;
 mod hostile;
 mod kinds;
 mod labels;

@@ -234,11 +234,29 @@ fn after_merging_the_german_and_hebrew_editions_show_no_english_and_no_markup() 
     assert!(de.contains("Abbildung1") && de.contains("Tabelle1"), "cross-references in German: {de}");
 }
 
+/// Build with every sample language: the one warning is the truth about the shipped Japanese face
+/// (WenQuanYi Micro Hei has no bold, and typst synthesizes none), until a Japanese font with a bold
+/// ships; anything else is a failure.
+fn only_the_japanese_bold_warning(p: &Project) {
+    let run = p.run(&["build"]);
+    run.expect_code(0);
+    let warnings: Vec<String> =
+        run.stderr().lines().filter(|l| l.starts_with("warning:")).map(str::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: font family `WenQuanYi Micro Hei` (japanese body) has no bold face: bold text is set in its regular weight"
+        ],
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
-fn every_sample_language_builds_with_zero_warnings_as_a_report_and_as_an_interview() {
+fn every_sample_language_builds_as_a_report_and_as_an_interview_warning_only_of_the_japanese_bold() {
     let (p, run) = new_project(&all_langs());
     run.expect_code(0);
-    p.run(&["build", "--deny-warnings"]).expect_code(0);
+    only_the_japanese_bold_warning(&p);
     let config = read(&p, "report.yaml");
     for script in [
         "arabic: [Noto Naskh Arabic]",
@@ -252,7 +270,7 @@ fn every_sample_language_builds_with_zero_warnings_as_a_report_and_as_an_intervi
     run.expect_code(0);
     assert!(read(&p, "people.yaml").contains("role: interviewer"));
     assert!(!p.path().join("chapters/en/02-recommendations.md").exists());
-    p.run(&["build", "--deny-warnings"]).expect_code(0);
+    only_the_japanese_bold_warning(&p);
     for lang in ["en", "ar", "zh"] {
         let page = epub_page(&p, &format!("every-drop-counts-{lang}.epub"), "02-conversation.xhtml");
         assert!(page.matches("class=\"turn").count() >= 5, "{lang}: {page}");

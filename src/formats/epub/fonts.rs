@@ -86,6 +86,9 @@ pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8
     let own_script: &[String] =
         edition.fonts.script.as_ref().and_then(|s| stacks.scripts.get(s)).map_or(&[], Vec::as_slice);
     let range = edition.fonts.script.as_deref().and_then(crate::lang::script_named).map(|s| s.unicode_range);
+    // Emoji faces are declared for their pictographs only, under both roles, in every edition.
+    let emoji: &[String] = stacks.scripts.get(crate::lang::EMOJI).map_or(&[], Vec::as_slice);
+    let emoji_range = crate::lang::script_named(crate::lang::EMOJI).map(|s| s.unicode_range);
     let wanted = |families: &[Family], family: &str| {
         families.iter().any(|f| {
             f.name.to_lowercase() == family
@@ -104,10 +107,11 @@ pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8
         let Ok(bytes) = files::read(dir, &path) else { continue };
         let Some(info) = FontInfo::new(&bytes, 0) else { continue };
         let family = info.family.to_lowercase();
-        let is_script = own_script.iter().any(|o| o.to_lowercase() == family);
+        let is_emoji = emoji.iter().any(|o| o.to_lowercase() == family);
+        let is_script = is_emoji || own_script.iter().any(|o| o.to_lowercase() == family);
         let roles: Vec<&str> = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)]
             .into_iter()
-            .filter(|(_, stack)| wanted(stack, &family))
+            .filter(|(_, stack)| is_emoji || wanted(stack, &family))
             .map(|(role, _)| role)
             .collect();
         if roles.is_empty() {
@@ -115,7 +119,7 @@ pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8
         }
         let name = path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
         let style = if info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
-        let unicode_range = match (is_script, range) {
+        let unicode_range = match (is_script, if is_emoji { emoji_range } else { range }) {
             (true, Some(r)) => format!("\n  unicode-range: {r};"),
             _ => String::new(),
         };

@@ -167,12 +167,35 @@ pub fn cover_file(edition: &Edition, theme: &Theme) -> TypstFile {
     TypstFile { path: COVER_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
 }
 
+/// The emoji script's range as a Typst regex character class (`[\u{2600}-\u{27BF}...]`).
+fn emoji_class() -> String {
+    let range = crate::lang::script_named(crate::lang::EMOJI).map_or("", |s| s.unicode_range);
+    let mut class = String::from("[");
+    for part in range.split(',').map(str::trim) {
+        let part = part.trim_start_matches("U+");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let _ = write!(class, "\\u{{{a}}}-\\u{{{b}}}");
+            }
+            None => {
+                let _ = write!(class, "\\u{{{part}}}");
+            }
+        }
+    }
+    class.push(']');
+    class
+}
+
 fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
+    let emoji: &[String] = edition.meta.fonts.scripts.get(crate::lang::EMOJI).map_or(&[], Vec::as_slice);
     let stack = |families: &[Family]| {
         let inner: Vec<String> = families
             .iter()
             .map(|f| {
-                if f.latin_only {
+                if emoji.contains(&f.name) {
+                    // An emoji font covers digits and `#` too; it sets pictographs only.
+                    format!("(name: {}, covers: regex(\"{}\"))", string(&f.name), emoji_class())
+                } else if f.latin_only {
                     format!("(name: {}, covers: \"latin-in-cjk\")", string(&f.name))
                 } else {
                     string(&f.name)
@@ -233,6 +256,30 @@ struct Writer<'e> {
     notes_open: Vec<String>,
     /// Whether a soft line break in the source becomes a space (not in Chinese or Japanese).
     soft_break_space: bool,
+    /// Whether lines break only between words (Korean): typst breaks between any two syllables.
+    keep_all: bool,
+}
+
+/// Set Korean text by words: typst has no `keep-all` and breaks between any two Hangul syllables,
+/// so each word holding Hangul goes into a box, which lines never break inside (a word joiner would
+/// do the same but stays in the PDF's text, so copying and searching would find it).
+fn boxed_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let split = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, tail) = rest.split_at(split);
+        if word.chars().filter(|&c| crate::lang::is_hangul(c)).count() > 1 {
+            // `;` ends the embedded expression, so following text cannot continue it.
+            let _ = write!(out, "#box[{}];", markup(word));
+        } else {
+            out.push_str(&markup(word));
+        }
+        let space = tail.find(|c: char| !c.is_whitespace()).unwrap_or(tail.len());
+        out.push_str(&markup(&tail[..space]));
+        rest = &tail[space..];
+    }
+    out
 }
 
 fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter: &Chapter) -> TypstFile {
@@ -245,6 +292,7 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
         notes_set: HashSet::new(),
         notes_open: Vec::new(),
         soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
+        keep_all: crate::lang::keeps_words_whole(chapter.lang.as_deref().unwrap_or(&edition.lang)),
     };
     let _ = writeln!(
         w.out,
@@ -254,7 +302,10 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
     let _ = writeln!(w.out, "#import {}: *", string(TEMPLATE_PATH));
     if let Some(lang) = &chapter.lang {
         // An untranslated chapter standing in: set in its own language and direction.
-        let _ = writeln!(w.out, "#set text(lang: {}, dir: {})", string(lang), crate::lang::dir(lang));
+        let (code, region) = crate::lang::typst_lang(lang);
+        let region = region.map_or("none".to_string(), |r| string(&r));
+        let _ =
+            writeln!(w.out, "#set text(lang: {}, region: {region}, dir: {})", string(&code), crate::lang::dir(lang));
     }
     w.mark(Span { line: 1, column: 1 });
     w.out.push_str("#chapter(");
@@ -467,6 +518,7 @@ impl Writer<'_> {
 
     fn inline(&mut self, inline: &Inline) {
         match inline {
+            Inline::Text(text) if self.keep_all => self.out.push_str(&boxed_words(text)),
             Inline::Text(text) => self.out.push_str(&markup(text)),
             Inline::Emph(c) => self.wrapped("emph", c),
             Inline::Strong(c) => self.wrapped("strong", c),

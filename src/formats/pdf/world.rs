@@ -48,6 +48,13 @@ impl Shared {
         self.book().contains_family(&family.to_lowercase())
     }
 
+    /// Whether the family has a face of semibold weight or heavier.
+    pub fn has_bold(&self, family: &str) -> bool {
+        let book = self.book();
+        book.select_family(&family.to_lowercase())
+            .any(|i| book.info(i).is_some_and(|info| info.variant.weight.to_number() >= 600))
+    }
+
     /// Return the font at `index` of the book.
     pub fn font(&self, index: usize) -> Option<Font> {
         self.fonts.font(index)

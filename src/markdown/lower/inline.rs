@@ -28,19 +28,32 @@ impl Lowerer<'_> {
             return out;
         }
         self.depth += 1;
+        self.inline_depth += 1;
         for child in node.children() {
             self.inline(child, &mut out);
         }
+        self.inline_depth -= 1;
         self.depth -= 1;
         let span = self.span(node);
         let out = self.spans(out, span);
+        if self.inline_depth > 0 {
+            let lang = self.lang;
+            return self.citations(out, span, lang);
+        }
+        self.punctuated(out, span)
+    }
+
+    /// Find the citations of an outermost run of inlines, then set its punctuation in reading
+    /// order across emphasis, links and code.
+    pub(super) fn punctuated(&mut self, inlines: Vec<Inline>, span: Span) -> Vec<Inline> {
         let lang = self.lang;
-        self.citations(out, span, lang)
+        let mut out = self.citations(inlines, span, lang);
+        typography::apply_inlines(lang, &mut out);
+        out
     }
 
     /// Replace citations written in text runs by `Inline::Cite` (cross-references by
     /// `Inline::CrossRef`), located at their own line.
-    /// Text in a language span gets the span's typography, not the edition's.
     pub(super) fn citations(&mut self, inlines: Vec<Inline>, node_span: Span, lang: &str) -> Vec<Inline> {
         let mut out = Vec::with_capacity(inlines.len());
         for inline in inlines {
@@ -48,7 +61,7 @@ impl Lowerer<'_> {
                 Inline::Text(text) => {
                     for piece in cite::split(&text) {
                         match piece {
-                            Piece::Text(t) => push_text(&mut out, &typography::apply(lang, &t)),
+                            Piece::Text(t) => push_text(&mut out, &t),
                             Piece::Cite { mode, items, raw } => {
                                 let span = self.locate(&raw, node_span);
                                 match attrs::all_crossrefs(&items) {
