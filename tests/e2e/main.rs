@@ -25,3 +25,4 @@ mod scripts;
 mod spec;
 mod themes;
 mod watch;
+mod web;

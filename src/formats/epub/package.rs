@@ -187,7 +187,7 @@ pub fn identifier(edition: &Edition) -> String {
 }
 
 /// Return the EPUB core media type of an image file, or `None` if EPUB readers need not support it.
-fn media_type(path: &str) -> Option<&'static str> {
+pub fn media_type(path: &str) -> Option<&'static str> {
     let ext = path.rsplit('.').next()?.to_ascii_lowercase();
     match ext.as_str() {
         "png" => Some("image/png"),
@@ -199,7 +199,7 @@ fn media_type(path: &str) -> Option<&'static str> {
 }
 
 /// Map every image of the edition to a file name inside the EPUB, in order of first use.
-fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagnostic>> {
+pub fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagnostic>> {
     let mut images = ImageMap::new();
     let mut errors = Vec::new();
     for chapter in &edition.chapters {
@@ -242,7 +242,7 @@ fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagn
 /// Generate `@font-face` rules for the font files of the edition's serif and sans stacks (Latin
 /// families and the edition's own script; collections (.ttc) cannot go into an EPUB and are left to
 /// the reading system), named by role so the stylesheet needs no font names.
-fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
+pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
     let mut css = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let paths = files::list(dir, Path::new(""));
