@@ -360,3 +360,17 @@ fn watch_serve_serves_the_site_on_loopback_with_reload_in_responses_only() {
     let _ = child.wait();
     assert!(reloaded, "the rebuild was not served or the version did not change");
 }
+
+#[test]
+fn an_untranslated_chapter_is_marked_in_the_switcher_and_has_no_alternate() {
+    let p = Project::report();
+    fs::remove_file(p.path().join("chapters/fr/03-pandemic.md")).unwrap();
+    p.run(&["build", "--format", "html", "--lang", "en", "--lang", "fr", "--allow-incomplete"]).expect_code(0);
+    let page = fs::read_to_string(p.dist("imrf-spotlight/en/03-pandemic.html")).unwrap();
+    let fr = page.lines().find(|l| l.contains("hreflang=\"fr\" lang=\"fr\"")).unwrap();
+    assert!(fr.contains("../fr/03-pandemic.html") && fr.contains("(non traduit)"), "{fr}");
+    assert!(!page.contains("<link rel=\"alternate\" hreflang=\"fr\""), "an untranslated page is no alternate");
+    let other = fs::read_to_string(p.dist("imrf-spotlight/en/02-expectations.html")).unwrap();
+    assert!(other.contains("<link rel=\"alternate\" hreflang=\"fr\" href=\"../fr/02-expectations.html\"/>"));
+    assert!(!other.contains("untranslated"), "a translated page is not marked");
+}

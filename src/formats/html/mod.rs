@@ -41,6 +41,9 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
     let dir = format!("{}/{}", site_dir(plan), edition.lang);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let (font_css, fonts) = package::font_faces(&plan.root.join("fonts"), edition);
+    // A browser fetching a 2 MB face shows no text until it arrives (an EPUB has its fonts at
+    // hand): on the web, text shows at once in a fallback face and the face swaps in.
+    let font_css = font_css.replace("@font-face {\n", "@font-face {\n  font-display: swap;\n");
     let base = plan.theme.stylesheet.as_deref().unwrap_or(xhtml::CSS);
     let web = plan.theme.web_stylesheet.as_deref().unwrap_or(WEB_CSS);
     let css = format!("{font_css}\n{base}{}\n{web}", epub::theme_css(&plan.theme));
