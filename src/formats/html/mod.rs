@@ -79,7 +79,14 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         files.push((format!("{dir}/{file}"), html.into_bytes()));
     }
     if plan.editions.first().is_some_and(|e| e.lang == edition.lang) {
-        files.extend(site_files(plan));
+        // Generated chapters (bios, references) come from shared data: every edition has them.
+        let generated: Vec<String> = edition
+            .chapters
+            .iter()
+            .filter(|c| c.kind != crate::document::model::ChapterKind::Body)
+            .map(|c| Flavor::Html.chapter_href(&c.slug))
+            .collect();
+        files.extend(site_files(plan, &generated));
     }
     let index_path = format!("{dir}/{INDEX_HREF}");
     let bytes = files.iter().find(|(p, _)| *p == index_path).map(|(_, b)| b.clone()).unwrap_or_default();
@@ -163,8 +170,9 @@ fn index_main(edition: &Edition) -> String {
 }
 
 /// The site's own files: the root index listing the editions, and the sitemap (absolute
-/// addresses under `site-url` when report.yaml gives one, else paths relative to the site folder).
-pub fn site_files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
+/// addresses under `site-url` when report.yaml gives one, else paths relative to the site folder);
+/// `generated` names the pages of generated chapters, which every edition has.
+pub fn site_files(plan: &Plan, generated: &[String]) -> Vec<(String, Vec<u8>)> {
     let dir = site_dir(plan);
     let source = plan.site.iter().find(|e| e.lang == plan.source_lang).or(plan.site.first());
     let lang = source.map_or(plan.source_lang.as_str(), |e| e.lang.as_str());
@@ -197,11 +205,14 @@ pub fn site_files(plan: &Plan) -> Vec<(String, Vec<u8>)> {
         );
     }
     o.push_str("</ul>\n</main>\n</body>\n</html>\n");
-    vec![(format!("{dir}/{INDEX_HREF}"), o.into_bytes()), (format!("{dir}/sitemap.xml"), sitemap(plan).into_bytes())]
+    vec![
+        (format!("{dir}/{INDEX_HREF}"), o.into_bytes()),
+        (format!("{dir}/sitemap.xml"), sitemap(plan, generated).into_bytes()),
+    ]
 }
 
 /// The sitemap: every page of every edition of the site, in order.
-fn sitemap(plan: &Plan) -> String {
+fn sitemap(plan: &Plan, generated: &[String]) -> String {
     let base = plan.site_url.as_deref().map(|u| format!("{}/", u.trim_end_matches('/')));
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if base.is_none() {
@@ -213,6 +224,7 @@ fn sitemap(plan: &Plan) -> String {
         pages.extend(
             e.chapters.iter().filter_map(|c| c.path.file_stem()).map(|s| format!("{}.html", s.to_string_lossy())),
         );
+        pages.extend(generated.iter().cloned());
         pages.push(IMPRINT_HREF.to_string());
         for p in pages {
             let _ = writeln!(
