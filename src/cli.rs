@@ -21,7 +21,7 @@ pub enum Command {
     /// Validate everything a build would, write nothing.
     Check(CheckArgs),
     /// Build, then rebuild what changes touch until interrupted (Ctrl-C).
-    Watch(BuildArgs),
+    Watch(WatchArgs),
     /// Show which chapters of each translation are translated, missing or stale.
     Status(StatusArgs),
     /// Start a new project in DIR: every required field, a chapter showing each feature, fonts.
@@ -143,6 +143,21 @@ pub struct BuildArgs {
     /// Paper and PDF standards.
     #[command(flatten)]
     pub print: PrintArgs,
+}
+
+/// Options of `spotlight watch`: those of `build`, and the local web server.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// What to build, as for `build`.
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Serve the output folder on 127.0.0.1 with reload after each rebuild (builds html; alone,
+    /// without --format, only html).
+    #[arg(long)]
+    pub serve: bool,
+    /// The port to serve on (default 8000).
+    #[arg(long, value_name = "N", requires = "serve")]
+    pub port: Option<u16>,
 }
 
 /// Paper and PDF options of `build` and `check` (they override report.yaml's `print`).
@@ -325,6 +340,8 @@ pub enum FormatArg {
     Pdf,
     /// EPUB 3.
     Epub,
+    /// A static web site, one folder per edition.
+    Html,
 }
 
 /// An intermediate source to emit.

@@ -1,6 +1,7 @@
 //! `spotlight watch`: build, then rebuild what each change touches, keeping the fonts, the typst
 //! library and typst's memoized layout between builds. Survives errors (prints them and keeps
-//! watching) and stops cleanly on Ctrl-C, between builds.
+//! watching) and stops cleanly on Ctrl-C, between builds. With `--serve` it also builds the web
+//! edition and serves the output folder on 127.0.0.1, telling open pages to reload after each build.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,11 +13,12 @@ use std::time::{Duration, Instant};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::cli::BuildArgs;
+use crate::cli::WatchArgs;
 use crate::diag::Diagnostic;
 use crate::formats::pdf::world::{self, Shared};
+use crate::output::serve;
 use crate::pipeline::{self, Artifact, Outcome};
-use crate::project;
+use crate::project::{self, Format};
 use crate::report::{self, manifest};
 
 /// Which editions a change touches: one edition's folder, or everything.
@@ -71,14 +73,30 @@ fn scope_of_one(path: &Path, out: &Path) -> bool {
     scope(std::slice::from_ref(&path.to_path_buf()), out).is_some()
 }
 
+/// The plan of one build: `build`'s, with the web edition added when serving (alone when no
+/// format is named).
+fn plan_for(watch: &WatchArgs) -> Result<project::Plan, Vec<Diagnostic>> {
+    let mut plan = project::for_build(&watch.build)?;
+    if watch.serve {
+        if watch.build.formats.is_empty() {
+            plan.formats = vec![Format::Html];
+        } else if !plan.formats.contains(&Format::Html) {
+            plan.formats.push(Format::Html);
+            plan.formats.sort();
+        }
+    }
+    Ok(plan)
+}
+
 /// Run `spotlight watch`; returns the exit code (2 when the first plan cannot be made).
-pub fn run(args: &BuildArgs) -> u8 {
+pub fn run(watch: &WatchArgs) -> u8 {
+    let args = &watch.build;
     let format = args.report.message_format;
     let report = &|diags: &[Diagnostic]| report::diagnostics(diags, format);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    let first = match project::for_build(args) {
+    let first = match plan_for(watch) {
         Ok(plan) => plan,
         Err(diags) => {
             report(&diags);
@@ -89,6 +107,21 @@ pub fn run(args: &BuildArgs) -> u8 {
     let out = first.out.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| first.out.clone());
     let mut shared = Shared::load(&root.join("fonts"));
     build_and_print(&first, &shared, report, "built", args.report.timings);
+    let server = if watch.serve {
+        match serve::start(&first.out, watch.port.unwrap_or(8000)) {
+            Ok(server) => {
+                let site = crate::formats::html::site_dir(&first);
+                eprintln!("serving http://{}/{site}/ (pages reload after each rebuild)", server.addr);
+                Some(server)
+            }
+            Err(e) => {
+                report(&[Diagnostic::error(format!("{e:#}")).code(crate::diag::Code::Usage)]);
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -128,7 +161,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             .collect();
         let Some(scope) = scope(&relative, &out) else { continue };
         let relative: Vec<PathBuf> = relative.into_iter().filter(|p| scope_of_one(p, &out)).collect();
-        let mut plan = match project::for_build(args) {
+        let mut plan = match plan_for(watch) {
             Ok(plan) => plan,
             Err(diags) => {
                 report(&diags);
@@ -145,6 +178,9 @@ pub fn run(args: &BuildArgs) -> u8 {
             relative.iter().map(|p| p.display().to_string()).collect::<BTreeSet<_>>().into_iter().collect();
         eprintln!("changed: {}", names.join(", "));
         build_and_print(&plan, &shared, report, "rebuilt", args.report.timings);
+        if let Some(server) = &server {
+            server.reload();
+        }
     }
     eprintln!("stopped watching");
     0

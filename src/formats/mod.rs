@@ -1,11 +1,14 @@
 //! Output formats, one folder each, owning their rendering and packaging: `pdf/` (Typst source,
-//! World, export, page boxes, template) and `epub/` (XHTML, package, stylesheet). `escape` is the
-//! only code that knows special characters; `fonts` chooses an edition's faces and checks glyphs;
-//! `subset` cuts font files down to the characters an edition uses.
+//! World, export, page boxes, template), `epub/` (XHTML, package, stylesheet) and `html/` (the web
+//! site); `markup` renders blocks and inlines for both EPUB and web. `escape` is the only code that
+//! knows special characters; `fonts` chooses an edition's faces and checks glyphs; `subset` cuts
+//! font files down to the characters an edition uses.
 
 pub mod epub;
 pub mod escape;
 pub mod fonts;
+pub mod html;
+pub mod markup;
 pub mod pdf;
 pub mod subset;
 
@@ -36,4 +39,7 @@ pub struct Made {
     pub pages: Option<usize>,
     /// Time per stage.
     pub timings: Vec<(&'static str, Duration)>,
+    /// For formats of many files (the web site): each file's path relative to the output folder
+    /// and its bytes; `bytes` is then the edition's index page.
+    pub files: Vec<(String, Vec<u8>)>,
 }

@@ -1,8 +1,9 @@
 //! Writing files: every file goes to a temporary name in its final folder and is renamed into
 //! place, so no reader ever sees a half-written artifact; the generated Typst for `--emit typst`.
-//! Never deletes files it did not write.
+//! Never deletes files it did not write. `serve` is the local web server of `watch --serve`.
 
 pub mod cache;
+pub mod serve;
 pub mod tree;
 
 use std::fs;

@@ -2,7 +2,7 @@
 //! under its key (with the files it read unchanged) is served from the cache, byte-identical, with
 //! the warnings its build gave; the other editions are built, and what they made is stored. Fonts
 //! and the typst library are loaded only when something is built. Never caches a failed edition,
-//! a check, or a build that emits its Typst.
+//! a check, a build that emits its Typst, or a web site (many files; always rebuilt).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,6 +56,10 @@ pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
 fn lookup(plan: &Plan, cache: &Cache, keys: &[(Format, Digest)]) -> Option<Vec<(Format, Entry)>> {
     keys.iter()
         .map(|(format, key)| {
+            // A site is many files; the cache keeps single-file artifacts only.
+            if *format == Format::Html {
+                return None;
+            }
             let entry = cache.get(&key.0)?;
             let unchanged = entry
                 .reads
@@ -86,6 +90,7 @@ fn serve(plan: &Plan, ed: &EditionPlan, entries: Vec<(Format, Entry)>, progress:
             pages: entry.pages,
             words: entry.words,
             cached: true,
+            files: Vec::new(),
         };
         progress(&artifact, started.elapsed());
         out.artifacts.push(artifact);
@@ -97,7 +102,7 @@ fn serve(plan: &Plan, ed: &EditionPlan, entries: Vec<(Format, Entry)>, progress:
 fn store(plan: &Plan, cache: &Cache, keys: &[Vec<(Format, Digest)>], outcome: &mut Outcome) {
     let mut problems = Vec::new();
     for artifact in &outcome.artifacts {
-        if outcome.failed.contains(&artifact.lang) {
+        if outcome.failed.contains(&artifact.lang) || artifact.format == Format::Html {
             continue;
         }
         let Some(i) = plan.editions.iter().position(|e| e.lang == artifact.lang) else { continue };

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub use edition::{Inputs, load_edition};
-pub use outcome::{Artifact, Outcome, Timings, sha256_hex};
+pub use outcome::{Artifact, ArtifactFile, Outcome, Timings, sha256_hex};
 
 use crate::diag::{Code, Diagnostic, has_errors};
 use crate::document::model::Edition;
@@ -188,6 +188,7 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
             let (made, diags) = match format {
                 Format::Pdf => formats::pdf::build(&job),
                 Format::Epub => formats::epub::build(&job),
+                Format::Html => formats::html::build(&job),
             };
             (format, started, made, diags)
         })
@@ -212,7 +213,11 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
 
 /// Where an edition's artifact of a format goes.
 pub fn artifact_path(plan: &Plan, lang: &str, format: Format) -> PathBuf {
-    plan.out.join(format!("{}-{lang}.{}", plan.meta.slug, format.extension()))
+    match format {
+        // A web edition is a folder; its index page stands for it.
+        Format::Html => plan.out.join(formats::html::site_dir(plan)).join(lang).join(formats::html::INDEX_HREF),
+        _ => plan.out.join(format!("{}-{lang}.{}", plan.meta.slug, format.extension())),
+    }
 }
 
 /// Write a finished artifact (unless checking) and describe it.
@@ -225,17 +230,31 @@ fn finish_artifact(
 ) -> Result<Artifact, Diagnostic> {
     let path = artifact_path(plan, &edition.lang, format);
     let start = Instant::now();
-    if plan.write
+    // A format of many files writes each (the index among them); its size is the sum.
+    let mut files = Vec::new();
+    for (rel, bytes) in &made.files {
+        let file = plan.out.join(rel);
+        if plan.write
+            && let Err(e) = output::write_atomic(&file, bytes)
+        {
+            return Err(Diagnostic::error(format!("{e:#}")).in_file(&file).code(Code::Output));
+        }
+        files.push(ArtifactFile { path: file, bytes: bytes.len(), sha256: sha256_hex(bytes) });
+    }
+    if made.files.is_empty()
+        && plan.write
         && let Err(e) = output::write_atomic(&path, &made.bytes)
     {
         return Err(Diagnostic::error(format!("{e:#}")).in_file(&path).code(Code::Output));
     }
     t.add("write", start.elapsed());
+    let size = if files.is_empty() { made.bytes.len() } else { files.iter().map(|f| f.bytes).sum() };
     Ok(Artifact {
         path,
+        files,
         lang: edition.lang.clone(),
         format,
-        bytes: made.bytes.len(),
+        bytes: size,
         sha256: sha256_hex(&made.bytes),
         pages: made.pages,
         words: crate::document::walk::word_count(edition),

@@ -35,9 +35,9 @@ pub struct Artifact {
     pub lang: String,
     /// Its format.
     pub format: Format,
-    /// Its size in bytes.
+    /// Its size in bytes (of all its files, for the web site).
     pub bytes: usize,
-    /// SHA-256 of its bytes, in hex.
+    /// SHA-256 of its bytes (of the index page, for the web site), in hex.
     pub sha256: String,
     /// Page count, for PDFs.
     pub pages: Option<usize>,
@@ -45,6 +45,19 @@ pub struct Artifact {
     pub words: usize,
     /// Whether it was taken from the build cache rather than made.
     pub cached: bool,
+    /// For a format of many files (the web site): every file written, the index among them.
+    pub files: Vec<ArtifactFile>,
+}
+
+/// One file of a many-file artifact.
+#[derive(Debug, Clone)]
+pub struct ArtifactFile {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// SHA-256 of its bytes, in hex.
+    pub sha256: String,
 }
 
 /// What a run produced and found.

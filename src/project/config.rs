@@ -55,6 +55,12 @@ pub struct Config {
     /// Theme options: colours, the generated cover and its size (files go in `theme/`).
     #[serde(default)]
     pub theme: ThemeConfig,
+    /// Formats `build` makes when the command line names none (`pdf`, `epub`, `html`).
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// The address the web edition is published at, for the absolute URLs of its sitemap.
+    #[serde(default)]
+    pub site_url: Option<String>,
 }
 
 /// The theme block of `report.yaml`: values the theme's template and stylesheet read.

@@ -40,6 +40,8 @@ pub enum Format {
     Pdf,
     /// EPUB 3.
     Epub,
+    /// A static web site (`OUT/<slug>/<lang>/`).
+    Html,
 }
 
 impl Format {
@@ -48,6 +50,17 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Epub => "epub",
+            Format::Html => "html",
+        }
+    }
+
+    /// Return the format a name in report.yaml's `formats` stands for.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "pdf" => Some(Format::Pdf),
+            "epub" => Some(Format::Epub),
+            "html" => Some(Format::Html),
+            _ => None,
         }
     }
 }
@@ -87,6 +100,11 @@ pub struct Plan {
     pub theme: theme::Theme,
     /// The build cache folder (`None`: no cache).
     pub cache: Option<PathBuf>,
+    /// Every edition the web site links between (the planned ones; `watch` rebuilding a few keeps
+    /// the whole list, so the language switcher does not change).
+    pub site: Vec<EditionPlan>,
+    /// `site-url` from report.yaml: the web edition's public address, for its sitemap.
+    pub site_url: Option<String>,
 }
 
 /// One chapter file of an edition.
@@ -154,6 +172,7 @@ pub fn for_build(args: &BuildArgs) -> Result<Plan, Vec<Diagnostic>> {
         .map(|f| match f {
             FormatArg::Pdf => Format::Pdf,
             FormatArg::Epub => Format::Epub,
+            FormatArg::Html => Format::Html,
         })
         .collect();
     formats.sort();
@@ -319,6 +338,7 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
     }
     let cover = cover_from(&root, &config, &text, &mut errors);
     let theme = theme::load(&root, &config.theme, &text, &mut errors);
+    let configured_formats = formats_from(&config, &text, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -333,12 +353,19 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
     } else {
         Some(options.cache.clone().unwrap_or_else(|| root.join(CACHE_DIR)))
     };
+    let formats = match (&options.formats, configured_formats) {
+        (given, _) if !given.is_empty() => given.clone(),
+        (_, Some(configured)) => configured,
+        _ => vec![Format::Pdf, Format::Epub],
+    };
     Ok(Plan {
         out: options.out.clone().unwrap_or_else(|| root.join("dist")),
         root,
         meta,
+        site: editions.clone(),
+        site_url: config.site_url.clone(),
         editions,
-        formats: if options.formats.is_empty() { vec![Format::Pdf, Format::Epub] } else { options.formats.clone() },
+        formats,
         emit_typst: options.emit_typst,
         write: options.write,
         citation_style: config.bibliography.style.clone(),
@@ -351,6 +378,29 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         timestamp,
         cache,
     })
+}
+
+/// The formats report.yaml's `formats` names (`None` when it names none), sorted, each once.
+fn formats_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Option<Vec<Format>> {
+    if config.formats.is_empty() {
+        return None;
+    }
+    let mut formats = Vec::new();
+    for name in &config.formats {
+        match Format::parse(name) {
+            Some(f) => formats.push(f),
+            None => errors.push(
+                Diagnostic::error(format!("unknown format `{name}` under formats"))
+                    .in_file(CONFIG_FILE)
+                    .at(line_of(text, &["formats"]).unwrap_or(1), 1)
+                    .with_hint("use pdf, epub and html")
+                    .code(Code::Config),
+            ),
+        }
+    }
+    formats.sort();
+    formats.dedup();
+    Some(formats)
 }
 
 /// Check the language tags of report.yaml (`language`, `editions`): each must be a registered

@@ -14,6 +14,8 @@ use crate::project::print;
 pub const TEMPLATE_FILE: &str = "theme/report.typ";
 /// The project's theme file replacing the built-in EPUB stylesheet.
 pub const STYLESHEET_FILE: &str = "theme/epub.css";
+/// The project's theme file replacing the built-in web additions (read after the EPUB stylesheet).
+pub const WEB_STYLESHEET_FILE: &str = "theme/web.css";
 /// The generated cover's size when the theme does not set one, in millimetres (2:3).
 pub const DEFAULT_COVER_MM: (f64, f64) = (160.0, 240.0);
 
@@ -30,11 +32,20 @@ pub struct Theme {
     pub template: Option<String>,
     /// The text of `theme/epub.css`, when the project has one.
     pub stylesheet: Option<String>,
+    /// The text of `theme/web.css`, when the project has one.
+    pub web_stylesheet: Option<String>,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Self { colours: Vec::new(), cover: true, cover_mm: DEFAULT_COVER_MM, template: None, stylesheet: None }
+        Self {
+            colours: Vec::new(),
+            cover: true,
+            cover_mm: DEFAULT_COVER_MM,
+            template: None,
+            stylesheet: None,
+            web_stylesheet: None,
+        }
     }
 }
 
@@ -83,17 +94,26 @@ pub fn load(root: &Path, config: &ThemeConfig, yaml: &str, errors: &mut Vec<Diag
     }
     theme.template = read_theme_file(root, TEMPLATE_FILE, errors);
     theme.stylesheet = read_theme_file(root, STYLESHEET_FILE, errors);
-    if let Some(css) = &theme.stylesheet
-        && let Err((offset, message)) = check_css(css)
-    {
-        let (line, column) = line_col(css, offset);
-        errors.push(
-            Diagnostic::error(message)
-                .in_file(STYLESHEET_FILE)
-                .at(line, column)
-                .with_hint("EPUB readers drop a stylesheet they cannot parse; balance braces, comments and quotes")
-                .code(Code::Config),
-        );
+    theme.web_stylesheet = read_theme_file(root, WEB_STYLESHEET_FILE, errors);
+    let files = [
+        (STYLESHEET_FILE, &theme.stylesheet, "EPUB readers"),
+        (WEB_STYLESHEET_FILE, &theme.web_stylesheet, "browsers"),
+    ];
+    for (file, css, readers) in files {
+        if let Some(css) = css
+            && let Err((offset, message)) = check_css(css)
+        {
+            let (line, column) = line_col(css, offset);
+            errors.push(
+                Diagnostic::error(message)
+                    .in_file(file)
+                    .at(line, column)
+                    .with_hint(format!(
+                        "{readers} drop a stylesheet they cannot parse; balance braces, comments and quotes"
+                    ))
+                    .code(Code::Config),
+            );
+        }
     }
     theme
 }

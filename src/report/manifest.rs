@@ -87,8 +87,9 @@ pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> 
             checks.push(match a.format {
                 Format::Pdf => "layout-glyphs",
                 Format::Epub => "epub-structure",
+                Format::Html => "html-structure",
             });
-            json!({
+            let mut entry = json!({
                 "path": relative(plan, &a.path),
                 "edition": a.lang,
                 "format": a.format.extension(),
@@ -97,7 +98,16 @@ pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> 
                 "pages": a.pages,
                 "words": a.words,
                 "validators": checks.iter().map(|c| json!({"name": c, "result": "passed"})).collect::<Vec<_>>(),
-            })
+            });
+            // A web edition lists every file it wrote.
+            if !a.files.is_empty() {
+                entry["files"] = a
+                    .files
+                    .iter()
+                    .map(|f| json!({"path": relative(plan, &f.path), "bytes": f.bytes, "sha256": f.sha256}))
+                    .collect();
+            }
+            entry
         })
         .collect();
     let written: Vec<String> = artifacts.iter().filter_map(|a| a["path"].as_str().map(str::to_string)).collect();

@@ -30,3 +30,4 @@ mod spec;
 mod themes;
 mod translate;
 mod watch;
+mod web;

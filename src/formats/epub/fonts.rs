@@ -32,12 +32,12 @@ const ALWAYS: &[(char, char)] = &[
     ('\u{6f0}', '\u{6f9}'),
 ];
 
-/// The characters the text files of the EPUB use (content documents, navigation, NCX, CSS), with
+/// The characters the text files of an EPUB or site use (content documents, navigation, NCX, CSS), with
 /// numeric character references decoded, plus [`ALWAYS`].
 pub fn used_characters<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> BTreeSet<char> {
     let mut out: BTreeSet<char> = ALWAYS.iter().flat_map(|&(a, b)| a..=b).collect();
     for (path, bytes) in files {
-        if ![".xhtml", ".css", ".ncx", ".svg"].iter().any(|ext| path.ends_with(ext)) {
+        if ![".xhtml", ".html", ".css", ".ncx", ".svg"].iter().any(|ext| path.ends_with(ext)) {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);

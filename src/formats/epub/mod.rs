@@ -38,7 +38,10 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         theme_css: theme_css(&plan.theme),
     };
     match package::build(edition, &settings) {
-        Ok(bytes) => (Some(Made { bytes, pages: None, timings: vec![("epub packaging", start.elapsed())] }), diags),
+        Ok(bytes) => {
+            let timings = vec![("epub packaging", start.elapsed())];
+            (Some(Made { bytes, pages: None, timings, files: Vec::new() }), diags)
+        }
         Err(errors) => {
             diags.extend(errors);
             (None, diags)

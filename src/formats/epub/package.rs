@@ -190,7 +190,7 @@ pub fn identifier(edition: &Edition) -> String {
 }
 
 /// Return the EPUB core media type of an image file, or `None` if EPUB readers need not support it.
-fn media_type(path: &str) -> Option<&'static str> {
+pub fn media_type(path: &str) -> Option<&'static str> {
     let ext = path.rsplit('.').next()?.to_ascii_lowercase();
     match ext.as_str() {
         "png" => Some("image/png"),
@@ -202,7 +202,7 @@ fn media_type(path: &str) -> Option<&'static str> {
 }
 
 /// Map every image of the edition to a file name inside the EPUB, in order of first use.
-fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagnostic>> {
+pub fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<Diagnostic>> {
     let mut images = ImageMap::new();
     let mut errors = Vec::new();
     for chapter in &edition.chapters {

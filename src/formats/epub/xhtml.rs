@@ -1,32 +1,28 @@
 //! Renders the model into XHTML content documents for the EPUB: one per chapter, a title page, a
-//! colophon and the navigation document. Our own writer, so the output is XHTML by construction
+//! colophon and the navigation document. Blocks and inlines are written by the shared renderer
+//! (`formats::markup`, which the web edition uses too), so the output is XHTML by construction
 //! (every attribute quoted and valued, no raw HTML from Markdown). Every user string passes
 //! through `escape`. Never touches the disk.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use crate::document::model::{Align, Block, Caption, Chapter, ChapterKind, Edition, Inline, LinkTarget};
+use crate::document::model::{Block, Chapter, Edition};
 use crate::document::walk::plain_text;
 use crate::formats::escape::{url, xml};
-use crate::lang::speaker_label;
+pub use crate::formats::markup::{Flavor, ImageMap, PARTICIPANTS_ID};
+use crate::formats::markup::{chapter_section, heading_anchor};
 
 /// The stylesheet of every content document, as stored in the EPUB.
 pub const CSS: &str = include_str!("epub.css");
 /// The stylesheet's path inside the EPUB, relative to the package document.
 pub const CSS_HREF: &str = "css/epub.css";
 
-/// Images an edition uses: project path -> file name inside the EPUB (`images/img-N.ext`).
-pub type ImageMap = BTreeMap<String, String>;
-
 /// The title page's file name (it holds the participants list).
 pub const TITLEPAGE_HREF: &str = "titlepage.xhtml";
-/// The id of the participants list on the title page.
-pub const PARTICIPANTS_ID: &str = "participants";
 
 /// Return the EPUB file name of a chapter's content document.
 pub fn chapter_href(slug: &str) -> String {
-    format!("{slug}.xhtml")
+    Flavor::Epub.chapter_href(slug)
 }
 
 /// Wrap a body in a complete XHTML5 document with the edition's language and direction.
@@ -45,52 +41,28 @@ pub fn page(edition: &Edition, title: &str, body_class: &str, body: &str) -> Str
 
 /// Render one chapter as a complete XHTML document.
 pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap) -> String {
-    let mut w = Writer::new(edition, chapter, images);
     let title = plain_text(&chapter.title);
-    let (epub_type, role) = match chapter.kind {
-        ChapterKind::Body => ("chapter", "doc-chapter"),
-        ChapterKind::References => ("bibliography", "doc-bibliography"),
-        ChapterKind::People => ("appendix", "doc-appendix"),
-    };
-    let lang = match &chapter.lang {
-        Some(lang) => {
-            format!(" lang=\"{l}\" xml:lang=\"{l}\" dir=\"{}\"", crate::lang::dir(lang), l = xml(lang))
-        }
-        None => String::new(),
-    };
-    let _ = write!(
-        w.out,
-        "<section epub:type=\"{epub_type}\" role=\"{role}\" aria-labelledby=\"{id}\"{lang}>\n<h1 id=\"{id}\">",
-        id = xml(&chapter_anchor(&chapter.slug))
-    );
-    w.inlines(&chapter.title);
-    w.out.push_str("</h1>\n");
-    w.blocks(&chapter.blocks);
-    w.footnotes();
-    w.out.push_str("</section>\n");
-    page(edition, &title, "chapter", &w.out)
-}
-
-/// The id of a chapter's title heading.
-fn chapter_anchor(slug: &str) -> String {
-    format!("ch-{slug}")
-}
-
-/// The id of a section heading, figure or table (prefixed, so it is a valid XML name even when it
-/// starts with a digit; the `:` of `sec:method`, which XML ids may not hold, becomes `.`, which
-/// no other id holds).
-fn heading_anchor(id: &str) -> String {
-    format!("h-{}", id.replace(':', "."))
+    page(edition, &title, "chapter", &chapter_section(edition, chapter, images, Flavor::Epub))
 }
 
 /// Render the title page.
 pub fn title_page(edition: &Edition) -> String {
+    page(edition, &edition.meta.title, "titlepage", &title_page_body(edition, Flavor::Epub))
+}
+
+/// Render the title page's sections (title, subtitle, year, participants) for either output.
+pub fn title_page_body(edition: &Edition, flavor: Flavor) -> String {
     let m = &edition.meta;
-    let mut body = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+    let mut body = format!("<section class=\"titlepage\"{}>\n", flavor.epub_type("titlepage"));
     let _ = writeln!(body, "<p class=\"publisher-name\">{}</p>", xml(&m.publisher.name));
     let _ = writeln!(body, "<h1 class=\"title\">{}</h1>", xml(&m.title));
     if let Some(sub) = &m.subtitle {
-        let _ = writeln!(body, "<p class=\"subtitle\" epub:type=\"subtitle\" role=\"doc-subtitle\">{}</p>", xml(sub));
+        let _ = writeln!(
+            body,
+            "<p class=\"subtitle\"{} role=\"doc-subtitle\">{}</p>",
+            flavor.epub_type("subtitle"),
+            xml(sub)
+        );
     }
     let _ = writeln!(body, "<p class=\"year\">{}</p>", m.year);
     body.push_str("</section>\n");
@@ -108,7 +80,7 @@ pub fn title_page(edition: &Edition) -> String {
             let name = match &p.target {
                 Some(crate::document::model::LinkTarget::Internal { chapter, anchor }) => format!(
                     "<a href=\"{}#{}\"><strong>{}</strong></a>",
-                    xml(&chapter_href(chapter)),
+                    xml(&flavor.chapter_href(chapter)),
                     xml(&heading_anchor(anchor)),
                     xml(&p.name)
                 ),
@@ -119,13 +91,18 @@ pub fn title_page(edition: &Edition) -> String {
         }
         body.push_str("</ul>\n</section>\n");
     }
-    page(edition, &m.title, "titlepage", &body)
+    body
 }
 
 /// Render the colophon: the publisher's address and, for translations, the credit.
 pub fn colophon(edition: &Edition) -> String {
+    page(edition, edition.string("imprint"), "colophon", &colophon_body(edition, Flavor::Epub))
+}
+
+/// Render the colophon's section for either output.
+pub fn colophon_body(edition: &Edition, flavor: Flavor) -> String {
     let m = &edition.meta;
-    let mut body = String::from("<section class=\"colophon\" epub:type=\"colophon\" role=\"doc-colophon\">\n");
+    let mut body = format!("<section class=\"colophon\"{} role=\"doc-colophon\">\n", flavor.epub_type("colophon"));
     let _ = writeln!(body, "<h1>{}</h1>", xml(edition.string("imprint")));
     let _ = write!(body, "<p><strong>{}</strong>", xml(&m.title));
     if let Some(sub) = &m.subtitle {
@@ -150,7 +127,7 @@ pub fn colophon(edition: &Edition) -> String {
         let _ = writeln!(body, "<p>{}</p>", xml(&credit));
     }
     body.push_str("</section>\n");
-    page(edition, edition.string("imprint"), "colophon", &body)
+    body
 }
 
 /// An entry of the navigation document: title, target, nested entries.
@@ -165,11 +142,16 @@ pub struct NavEntry {
 
 /// Build the table of contents entries of an edition (chapters with their level-2 sections).
 pub fn toc(edition: &Edition) -> Vec<NavEntry> {
+    toc_in(edition, Flavor::Epub)
+}
+
+/// Build the table of contents entries with the file names of either output.
+pub fn toc_in(edition: &Edition, flavor: Flavor) -> Vec<NavEntry> {
     edition
         .chapters
         .iter()
         .map(|c| {
-            let href = chapter_href(&c.slug);
+            let href = flavor.chapter_href(&c.slug);
             let children = c
                 .blocks
                 .iter()
@@ -229,359 +211,6 @@ pub fn nav(edition: &Edition, entries: &[NavEntry], landmarks: &[(&str, &str, St
     }
     body.push_str("</ol>\n</nav>\n");
     page(edition, contents, "nav", &body)
-}
-
-struct Writer<'e> {
-    edition: &'e Edition,
-    chapter: &'e Chapter,
-    images: &'e ImageMap,
-    out: String,
-    /// How often each footnote has been referenced so far (for unique back-reference ids).
-    note_refs: HashMap<String, usize>,
-    /// Whether a soft line break in the source becomes a space (not in Chinese or Japanese).
-    soft_break_space: bool,
-    /// The language spans the text being written is inside, innermost last.
-    langs: Vec<String>,
-}
-
-impl<'e> Writer<'e> {
-    fn new(edition: &'e Edition, chapter: &'e Chapter, images: &'e ImageMap) -> Self {
-        Self {
-            edition,
-            chapter,
-            images,
-            out: String::new(),
-            note_refs: HashMap::new(),
-            soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
-            langs: Vec::new(),
-        }
-    }
-
-    /// The language of the text being written: the innermost span's, the chapter's, the edition's.
-    fn lang(&self) -> &str {
-        self.langs.last().or(self.chapter.lang.as_ref()).unwrap_or(&self.edition.lang)
-    }
-
-    fn blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            self.block(block, false);
-        }
-    }
-
-    fn block(&mut self, block: &Block, tight: bool) {
-        match block {
-            Block::Paragraph { content, .. } => {
-                if let [Inline::Image { path, alt, .. }] = content.as_slice() {
-                    let _ = writeln!(self.out, "<figure>{}</figure>", self.img(path, alt));
-                } else if tight {
-                    self.inlines(content);
-                } else {
-                    self.out.push_str("<p>");
-                    self.inlines(content);
-                    self.out.push_str("</p>\n");
-                }
-            }
-            Block::Heading { level, id, content, .. } => {
-                let level = (*level).clamp(2, 6);
-                let _ = write!(self.out, "<h{level} id=\"{}\">", xml(&heading_anchor(id)));
-                self.inlines(content);
-                let _ = writeln!(self.out, "</h{level}>");
-            }
-            Block::Turn { speaker, person, content, .. } => {
-                let (participant, question) = self.edition.turn_speaker(person.as_ref(), speaker);
-                let class = if question { "turn question" } else { "turn answer" };
-                let href = match participant {
-                    Some(p) if p.is_interviewer() => Some(format!("{TITLEPAGE_HREF}#{PARTICIPANTS_ID}")),
-                    Some(p) => p.target.as_ref().map(|t| self.target_href(t)),
-                    None => None,
-                };
-                let label = xml(&speaker_label(&self.edition.lang, speaker));
-                let name = match href {
-                    Some(href) => format!("<a href=\"{}\">{label}</a>", xml(&href)),
-                    None => label,
-                };
-                let _ = write!(self.out, "<p class=\"{class}\"><span class=\"speaker\">{name}</span> ");
-                self.inlines(content);
-                self.out.push_str("</p>\n");
-            }
-            Block::Quote { blocks, .. } => {
-                self.out.push_str("<blockquote>\n");
-                self.blocks(blocks);
-                self.out.push_str("</blockquote>\n");
-            }
-            Block::Callout { kind, title, blocks, .. } => {
-                let _ = writeln!(self.out, "<div class=\"callout {}\" role=\"note\">", kind.name());
-                if let Some(title) = title {
-                    let _ = writeln!(self.out, "<p class=\"callout-title\"><strong>{}</strong></p>", xml(title));
-                }
-                self.blocks(blocks);
-                self.out.push_str("</div>\n");
-            }
-            Block::List { start, tight, items, .. } => {
-                let tag = if start.is_some() { "ol" } else { "ul" };
-                match start {
-                    Some(n) if *n != 1 => {
-                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
-                    }
-                    _ => {
-                        let _ = writeln!(self.out, "<{tag}>");
-                    }
-                }
-                for item in items {
-                    match item.task {
-                        Some(done) => {
-                            let mark = if done { "\u{2611}" } else { "\u{2610}" };
-                            let _ = write!(self.out, "<li class=\"task\"><span class=\"task-box\">{mark}</span> ");
-                        }
-                        None => self.out.push_str("<li>"),
-                    }
-                    for b in &item.blocks {
-                        self.block(b, *tight);
-                    }
-                    self.out.push_str("</li>\n");
-                }
-                let _ = writeln!(self.out, "</{tag}>");
-            }
-            Block::Definitions { items, .. } => {
-                self.out.push_str("<dl>\n");
-                for (term, details) in items {
-                    self.out.push_str("<dt>");
-                    self.inlines(term);
-                    self.out.push_str("</dt>\n<dd>\n");
-                    self.blocks(details);
-                    self.out.push_str("</dd>\n");
-                }
-                self.out.push_str("</dl>\n");
-            }
-            Block::Code { lang, text, .. } => {
-                match lang {
-                    Some(lang) => {
-                        let _ = write!(self.out, "<pre><code class=\"language-{}\">", xml(&class_name(lang)));
-                    }
-                    None => self.out.push_str("<pre><code>"),
-                }
-                self.out.push_str(&xml(text));
-                self.out.push_str("</code></pre>\n");
-            }
-            Block::Table { aligns, header, rows, caption, .. } => {
-                match caption {
-                    Some(caption) => {
-                        let _ = write!(self.out, "<table{}>\n<caption>", id_attribute(caption));
-                        self.caption(caption);
-                        self.out.push_str("</caption>\n<thead>\n<tr>");
-                    }
-                    None => self.out.push_str("<table>\n<thead>\n<tr>"),
-                }
-                for (cell, align) in header.iter().zip(aligns) {
-                    let _ = write!(self.out, "<th{}>", align_class(*align));
-                    self.inlines(cell);
-                    self.out.push_str("</th>");
-                }
-                self.out.push_str("</tr>\n</thead>\n<tbody>\n");
-                for row in rows {
-                    self.out.push_str("<tr>");
-                    for (cell, align) in row.iter().zip(aligns) {
-                        let _ = write!(self.out, "<td{}>", align_class(*align));
-                        self.inlines(cell);
-                        self.out.push_str("</td>");
-                    }
-                    self.out.push_str("</tr>\n");
-                }
-                self.out.push_str("</tbody>\n</table>\n");
-            }
-            Block::Figure { path, alt, caption, .. } => {
-                let img = self.img(path, alt);
-                let _ = write!(self.out, "<figure class=\"numbered\"{}>{img}<figcaption>", id_attribute(caption));
-                self.caption(caption);
-                self.out.push_str("</figcaption></figure>\n");
-            }
-            Block::Rule { .. } => self.out.push_str("<hr/>\n"),
-            Block::Profile { id, name, detail, portrait, url, bio, .. } => {
-                let anchor = xml(&heading_anchor(id));
-                let _ = writeln!(self.out, "<section class=\"profile\" aria-labelledby=\"{anchor}\">");
-                let _ = writeln!(self.out, "<h2 id=\"{anchor}\">{}</h2>", xml(name));
-                if !detail.is_empty() {
-                    let _ = writeln!(self.out, "<p class=\"person-detail\">{}</p>", xml(detail));
-                }
-                if let Some((path, alt)) = portrait {
-                    let _ = writeln!(self.out, "<figure class=\"portrait\">{}</figure>", self.img(path, alt));
-                }
-                self.blocks(bio);
-                if let Some(url) = url {
-                    let _ = writeln!(
-                        self.out,
-                        "<p class=\"person-url\"><a href=\"{}\" dir=\"ltr\">{}</a></p>",
-                        xml(&crate::formats::escape::url(url)),
-                        xml(url)
-                    );
-                }
-                self.out.push_str("</section>\n");
-            }
-            Block::References { hanging, entries, .. } => {
-                let class = if *hanging { "references hanging" } else { "references" };
-                let _ = writeln!(self.out, "<ul class=\"{class}\">");
-                for (id, content) in entries {
-                    // Each entry runs in the direction of its own text (an English title in an Arabic edition).
-                    let _ = write!(self.out, "<li id=\"{}\" dir=\"auto\">", xml(&heading_anchor(id)));
-                    self.inlines(content);
-                    self.out.push_str("</li>\n");
-                }
-                self.out.push_str("</ul>\n");
-            }
-        }
-    }
-
-    fn inlines(&mut self, inlines: &[Inline]) {
-        for inline in inlines {
-            self.inline(inline);
-        }
-    }
-
-    /// Write a caption's number label and text (the inside of `<figcaption>` or `<caption>`).
-    fn caption(&mut self, caption: &Caption) {
-        let _ = write!(self.out, "<span class=\"caption-number\">{}</span>", xml(&caption.label));
-        if !caption.content.is_empty() {
-            self.out.push(' ');
-            self.inlines(&caption.content);
-        }
-    }
-
-    fn wrapped(&mut self, tag: &str, content: &[Inline]) {
-        let _ = write!(self.out, "<{tag}>");
-        self.inlines(content);
-        let _ = write!(self.out, "</{tag}>");
-    }
-
-    fn inline(&mut self, inline: &Inline) {
-        match inline {
-            Inline::Text(text) => self.out.push_str(&xml(text)),
-            Inline::Emph(c) => match crate::lang::emphasis(self.lang()) {
-                crate::lang::Emphasis::Italic => self.wrapped("em", c),
-                // The stylesheet sets each convention (`em.bold`, `em.dots-under`): no synthetic slant.
-                other => {
-                    let _ = write!(self.out, "<em class=\"{}\">", other.as_str());
-                    self.inlines(c);
-                    self.out.push_str("</em>");
-                }
-            },
-            Inline::Strong(c) => self.wrapped("strong", c),
-            Inline::Strike(c) => self.wrapped("del", c),
-            Inline::Sup(c) => self.wrapped("sup", c),
-            Inline::Sub(c) => self.wrapped("sub", c),
-            Inline::Lang { lang, content } => {
-                // `dir` on an inline element isolates it for bidi (HTML: unicode-bidi: isolate).
-                let tag = xml(lang);
-                let _ = write!(self.out, "<span lang=\"{tag}\" xml:lang=\"{tag}\" dir=\"{}\">", crate::lang::dir(lang));
-                self.langs.push(lang.clone());
-                self.inlines(content);
-                self.langs.pop();
-                self.out.push_str("</span>");
-            }
-            Inline::Code(code) => {
-                let _ = write!(self.out, "<code>{}</code>", xml(code));
-            }
-            Inline::Link { target, content, .. } => {
-                let (href, dir) = match target {
-                    // External addresses are Latin script: keep them left to right in any edition.
-                    LinkTarget::External(u) => (url(u), " dir=\"ltr\""),
-                    LinkTarget::Internal { chapter, anchor } => (self.internal_href(chapter, anchor), ""),
-                };
-                let dir = if self.edition.dir() == crate::lang::Dir::Rtl { dir } else { "" };
-                let _ = write!(self.out, "<a href=\"{}\"{dir}>", xml(&href));
-                self.inlines(content);
-                self.out.push_str("</a>");
-            }
-            Inline::Image { path, alt, .. } => {
-                let img = self.img(path, alt);
-                self.out.push_str(&img);
-            }
-            Inline::FootnoteRef { label, .. } => self.noteref(label),
-            Inline::Cite { raw, .. } => self.out.push_str(&xml(raw)),
-            Inline::CrossRef { text, target, .. } => match target {
-                Some(LinkTarget::Internal { chapter, anchor }) => {
-                    let href = self.internal_href(chapter, anchor);
-                    let _ = write!(self.out, "<a class=\"crossref\" href=\"{}\">", xml(&href));
-                    self.inlines(text);
-                    self.out.push_str("</a>");
-                }
-                Some(LinkTarget::External(_)) | None => self.inlines(text),
-            },
-            Inline::LineBreak => self.out.push_str("<br/>\n"),
-            Inline::SoftBreak => {
-                if self.soft_break_space {
-                    self.out.push('\n');
-                }
-            }
-        }
-    }
-
-    fn target_href(&self, target: &LinkTarget) -> String {
-        match target {
-            LinkTarget::External(u) => url(u),
-            LinkTarget::Internal { chapter, anchor } => self.internal_href(chapter, anchor),
-        }
-    }
-
-    fn internal_href(&self, chapter: &str, anchor: &str) -> String {
-        let file = if chapter == self.chapter.slug { String::new() } else { chapter_href(chapter) };
-        let fragment = if anchor.is_empty() { chapter_anchor(chapter) } else { heading_anchor(anchor) };
-        format!("{file}#{}", url(&fragment))
-    }
-
-    fn img(&self, path: &str, alt: &str) -> String {
-        let src = self.images.get(path).map_or(path, String::as_str);
-        format!("<img src=\"{}\" alt=\"{}\"/>", xml(&url(src)), xml(alt))
-    }
-
-    fn noteref(&mut self, label: &str) {
-        let Some(note) = self.chapter.footnotes.get(label) else { return };
-        let count = self.note_refs.entry(label.to_string()).or_insert(0);
-        *count += 1;
-        let n = note.number;
-        let _ = write!(
-            self.out,
-            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-{n}-{count}\" href=\"#fn-{n}\">{n}</a></sup>"
-        );
-    }
-
-    /// Write the referenced footnotes of the chapter as EPUB 3 footnote asides, in number order.
-    fn footnotes(&mut self) {
-        let chapter = self.chapter;
-        let mut notes: Vec<&crate::document::model::Footnote> =
-            chapter.footnotes.iter().filter(|(label, _)| self.note_refs.contains_key(*label)).map(|(_, n)| n).collect();
-        notes.sort_by_key(|n| n.number);
-        for note in notes {
-            let n = note.number;
-            let _ = writeln!(self.out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-{n}\">");
-            let back = self.edition.string("back-to-reference").replace("{n}", &n.to_string());
-            let _ = writeln!(
-                self.out,
-                "<p class=\"note-number\"><a href=\"#fnref-{n}-1\" role=\"doc-backlink\" aria-label=\"{}\">{n}</a></p>",
-                xml(&back)
-            );
-            self.blocks(&note.blocks);
-            self.out.push_str("</aside>\n");
-        }
-    }
-}
-
-/// The ` id="…"` attribute of a captioned figure or table, if it has an id.
-fn id_attribute(caption: &Caption) -> String {
-    caption.id.as_ref().map(|id| format!(" id=\"{}\"", xml(&heading_anchor(id)))).unwrap_or_default()
-}
-
-fn align_class(align: Align) -> &'static str {
-    match align {
-        Align::Auto => "",
-        Align::Left => " class=\"left\"",
-        Align::Center => " class=\"center\"",
-        Align::Right => " class=\"right\"",
-    }
-}
-
-/// Keep only characters that are safe in a class name.
-fn class_name(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 #[cfg(test)]

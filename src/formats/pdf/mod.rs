@@ -32,6 +32,7 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         bytes: pdf.bytes,
         pages: Some(pdf.pages),
         timings: vec![("typst compile", pdf.compile_time), ("pdf export", pdf.export_time)],
+        files: Vec::new(),
     });
     (made, diags)
 }
