@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg, PrintArgs, ProfileArg};
+use crate::cli::{BuildArgs, CheckArgs, EmitArg, FormatArg, PrintArgs};
 use crate::diag::{Code, Diagnostic};
 use crate::document::model::{FontStacks, Kind, Meta, Publisher, Translation};
 use crate::project::config::{Config, KindConfig, line_of};
 use crate::project::date::Date;
-use crate::project::print::{self as print_settings, PrintSettings, Profile, Standard};
+use crate::project::print::{self as print_settings, PrintSettings, Profile, apply_print, parse_standards};
 use crate::project::status::ChapterStatus;
 
 pub mod config;
@@ -201,48 +201,6 @@ pub fn for_check(args: &CheckArgs) -> Result<Plan, Vec<Diagnostic>> {
         ..Options::default()
     };
     load(&args.project, &options)
-}
-
-/// Let the command line override report.yaml's print settings, checking every value.
-fn apply_print(print: &mut PrintSettings, args: &PrintArgs) -> Result<(), Diagnostic> {
-    let usage = |message: String, hint: &str| Diagnostic::error(message).with_hint(hint).code(Code::Usage);
-    if let Some(profile) = args.profile {
-        print.profile = match profile {
-            ProfileArg::Screen => Profile::Screen,
-            ProfileArg::Print => Profile::Print,
-        };
-    }
-    if let Some(page) = &args.page {
-        let (w, h) = print_settings::parse_page(page).ok_or_else(|| {
-            usage(format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
-        })?;
-        print.width_mm = w;
-        print.height_mm = h;
-    }
-    if let Some(bleed) = &args.bleed {
-        print.bleed_mm = print_settings::parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
-            usage(format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm or 0.125in")
-        })?;
-    }
-    if !args.pdf_standards.is_empty() {
-        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
-    }
-    print.slug_mm = if print.profile == Profile::Print && print.bleed_mm > 0.0 { print_settings::SLUG_MM } else { 0.0 };
-    Ok(())
-}
-
-fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
-    let mut out = Vec::new();
-    for name in names {
-        let s = Standard::parse(name).ok_or_else(|| format!("unknown PDF standard `{name}`"))?;
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
-        return Err("a PDF conforms to one PDF/A part at most".into());
-    }
-    Ok(out)
 }
 
 /// Load `report.yaml` under `project` and list the chapter files of the selected editions; every

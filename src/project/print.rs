@@ -1,6 +1,10 @@
 //! Print settings: the profile (`screen` or `print`), the trim size, bleed and crop marks, and the
-//! PDF standards (PDF/A, PDF/UA) asked for. Pure functions over strings; never touches the disk.
+//! PDF standards (PDF/A, PDF/UA) asked for, and the command line's overrides of them. Pure
+//! functions over strings; never touches the disk.
 //! What a standard needs of the content is checked by `document::passes::standards`.
+
+use crate::cli::{PrintArgs, ProfileArg};
+use crate::diag::{Code, Diagnostic};
 
 /// How the PDF is meant to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,6 +128,48 @@ pub fn parse_page(text: &str) -> Option<(f64, f64)> {
             (w >= 50.0 && h >= 50.0 && w <= 1000.0 && h <= 1000.0).then_some((w, h))
         }
     }
+}
+
+/// Let the command line override report.yaml's print settings, checking every value.
+pub fn apply_print(print: &mut PrintSettings, args: &PrintArgs) -> Result<(), Diagnostic> {
+    let usage = |message: String, hint: &str| Diagnostic::error(message).with_hint(hint).code(Code::Usage);
+    if let Some(profile) = args.profile {
+        print.profile = match profile {
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Print => Profile::Print,
+        };
+    }
+    if let Some(page) = &args.page {
+        let (w, h) = parse_page(page).ok_or_else(|| {
+            usage(format!("unknown page size `{page}`"), "use a4, a5, a6, letter, or a trim size like 6x9in")
+        })?;
+        print.width_mm = w;
+        print.height_mm = h;
+    }
+    if let Some(bleed) = &args.bleed {
+        print.bleed_mm = parse_length(bleed).filter(|b| *b <= 20.0).ok_or_else(|| {
+            usage(format!("invalid bleed `{bleed}`"), "give a length up to 20mm, e.g. 3mm or 0.125in")
+        })?;
+    }
+    if !args.pdf_standards.is_empty() {
+        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+    }
+    print.slug_mm = if print.profile == Profile::Print && print.bleed_mm > 0.0 { SLUG_MM } else { 0.0 };
+    Ok(())
+}
+
+pub fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
+    let mut out = Vec::new();
+    for name in names {
+        let s = Standard::parse(name).ok_or_else(|| format!("unknown PDF standard `{name}`"))?;
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
+        return Err("a PDF conforms to one PDF/A part at most".into());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
