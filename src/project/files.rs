@@ -50,6 +50,19 @@ pub fn read(root: &Path, rel: impl AsRef<Path>) -> io::Result<Vec<u8>> {
     fs::read(root.join(rel))
 }
 
+/// Read an optional project file relative to the root: `None` only when it does not exist; a
+/// file that is there but cannot be read (a folder, no permission) is an error naming it.
+pub fn read_optional(root: &Path, rel: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    match fs::read(root.join(rel)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !root.join(rel).is_symlink() => Ok(None),
+        Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", rel.display()))
+            .in_file(rel)
+            .with_hint("make the file readable (a regular file, not a folder), or remove it")
+            .code(Code::Data)),
+    }
+}
+
 /// Read a project text file relative to the root, if it exists and is UTF-8.
 pub fn read_text(root: &Path, rel: impl AsRef<Path>) -> Option<String> {
     fs::read_to_string(root.join(rel)).ok()

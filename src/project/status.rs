@@ -24,6 +24,8 @@ pub enum ChapterState {
     Missing { current: String },
     /// In the translation only, with no source chapter.
     Extra,
+    /// The source or the translation cannot be read, so nothing can be compared.
+    Unreadable { file: PathBuf, reason: String },
 }
 
 impl ChapterState {
@@ -35,6 +37,7 @@ impl ChapterState {
             ChapterState::Unverified { .. } => "unverified",
             ChapterState::Missing { .. } => "missing",
             ChapterState::Extra => "extra",
+            ChapterState::Unreadable { .. } => "unreadable",
         }
     }
 }
@@ -57,13 +60,15 @@ pub fn source_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Read the `source-hash` a translated chapter records in its front matter, if any.
-fn recorded_hash(path: &Path) -> Option<String> {
-    let text = fs::read_to_string(path).ok()?;
-    let rest = text.strip_prefix("---")?;
-    let end = rest.find("\n---")?;
-    let front: FrontMatter = config::from_yaml(&rest[..end], path, 2).ok()?;
-    front.source_hash
+/// Read the `source-hash` a translated chapter records in its front matter, if any; why the
+/// file cannot be read otherwise.
+fn recorded_hash(path: &Path) -> Result<Option<String>, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(rest) = text.strip_prefix("---") else { return Ok(None) };
+    let Some(end) = rest.find("\n---") else { return Ok(None) };
+    let front: Option<FrontMatter> = config::from_yaml(&rest[..end], path, 2).ok();
+    Ok(front.and_then(|f| f.source_hash))
 }
 
 /// Compare a translation's chapters with the source's, by file name.
@@ -72,14 +77,17 @@ pub fn compare(root: &Path, source: &[PathBuf], translation: &[PathBuf]) -> Vec<
     let mut out: Vec<ChapterStatus> = source
         .iter()
         .map(|src| {
-            let current = fs::read(root.join(src)).map(|b| source_hash(&b)).unwrap_or_default();
             let translated = translation.iter().find(|t| name(t) == name(src));
-            let state = match translated {
-                None => ChapterState::Missing { current },
-                Some(t) => match recorded_hash(&root.join(t)) {
-                    None => ChapterState::Unverified { current },
-                    Some(recorded) if recorded == current => ChapterState::Translated,
-                    Some(recorded) => ChapterState::Stale { recorded, current },
+            let state = match fs::read(root.join(src)).map(|b| source_hash(&b)) {
+                Err(e) => ChapterState::Unreadable { file: src.clone(), reason: e.to_string() },
+                Ok(current) => match translated {
+                    None => ChapterState::Missing { current },
+                    Some(t) => match recorded_hash(&root.join(t)) {
+                        Err(reason) => ChapterState::Unreadable { file: t.clone(), reason },
+                        Ok(None) => ChapterState::Unverified { current },
+                        Ok(Some(recorded)) if recorded == current => ChapterState::Translated,
+                        Ok(Some(recorded)) => ChapterState::Stale { recorded, current },
+                    },
                 },
             };
             ChapterStatus { name: name(src), source: Some(src.clone()), translation: translated.cloned(), state }

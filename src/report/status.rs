@@ -22,6 +22,9 @@ pub fn text(plan: &Plan) -> String {
                         ChapterState::Unverified { current } | ChapterState::Missing { current } => {
                             format!("  source-hash {current}")
                         }
+                        ChapterState::Unreadable { file, reason } => {
+                            format!("  cannot read {}: {reason}", file.display())
+                        }
                         ChapterState::Translated | ChapterState::Extra => String::new(),
                     };
                     let _ = std::fmt::Write::write_fmt(
@@ -65,6 +68,10 @@ pub fn json(plan: &Plan) -> serde_json::Value {
                             }
                             ChapterState::Unverified { current } | ChapterState::Missing { current } => {
                                 v["source_hash"] = current.clone().into();
+                            }
+                            ChapterState::Unreadable { file, reason } => {
+                                v["unreadable"] = file.to_string_lossy().replace('\\', "/").into();
+                                v["reason"] = reason.clone().into();
                             }
                             ChapterState::Translated | ChapterState::Extra => {}
                         }
