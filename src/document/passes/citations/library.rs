@@ -115,13 +115,20 @@ fn parse_yaml(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
 
 fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
     hayagriva::io::from_biblatex_str(text).map_err(|errors| {
-        let first = &errors[0];
-        let offset = match first {
-            hayagriva::io::BibLaTeXError::Parse(e) => e.span.start,
-            hayagriva::io::BibLaTeXError::Type(e) => e.span.start,
+        // The error's own text ends in a byte range (`expected comma: 318-318`): say the kind only,
+        // and the place as line and column.
+        let (offset, kind) = match errors.first() {
+            Some(hayagriva::io::BibLaTeXError::Parse(e)) => (e.span.start, e.kind.to_string()),
+            Some(hayagriva::io::BibLaTeXError::Type(e)) => (e.span.start, e.kind.to_string()),
+            None => (0, "unreadable file".to_string()),
         };
-        let (line, col) = line_col(text, offset);
-        Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
+        let (line, col) = line_col(text, offset.min(text.len()));
+        let more =
+            if errors.len() > 1 { format!(" (and {} more problem(s))", errors.len() - 1) } else { String::new() };
+        Diagnostic::error(format!("malformed BibTeX: {kind}{more}"))
+            .in_file(rel)
+            .at(line, col)
+            .with_hint("check the entry's braces, commas and quotes at this place")
     })
 }
 
