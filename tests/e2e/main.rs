@@ -21,6 +21,7 @@ mod pdf;
 mod people;
 mod print;
 mod release;
+mod robust;
 mod scripts;
 mod spec;
 mod themes;
