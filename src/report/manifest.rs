@@ -59,6 +59,36 @@ pub fn retract_failed(plan: &Plan, outcome: &Outcome) -> Vec<Diagnostic> {
     diags
 }
 
+/// The previous manifest's entries for artifacts this run did not write that are still on disk
+/// unchanged (other editions, or the last good artifact `watch` keeps), so the manifest lists
+/// exactly the files beside it; one this run tried and failed to rebuild is marked `stale`.
+fn kept_from_previous(plan: &Plan, outcome: &Outcome) -> Vec<serde_json::Value> {
+    let previous = output::read(&plan.out.join(MANIFEST))
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["artifacts"].as_array().cloned())
+        .unwrap_or_default();
+    let mut kept = Vec::new();
+    for mut entry in previous {
+        let Some(rel) = entry["path"].as_str().map(str::to_string) else { continue };
+        if rel.contains("..") || outcome.artifacts.iter().any(|a| relative(plan, &a.path) == rel) {
+            continue;
+        }
+        let intact =
+            output::read(&plan.out.join(&rel)).is_some_and(|b| entry["sha256"].as_str() == Some(&sha256_hex(&b)));
+        if !intact {
+            continue;
+        }
+        let lang = entry["edition"].as_str().unwrap_or_default().to_string();
+        let tried = plan.editions.iter().any(|e| e.lang == lang)
+            && plan.formats.iter().any(|f| entry["format"].as_str() == Some(f.extension()));
+        if tried {
+            entry["stale"] = json!(true);
+        }
+        kept.push(entry);
+    }
+    kept
+}
+
 /// Write `OUT/manifest.json`: every artifact with its hash, the editions' translation status, the
 /// tool version and the source commit.
 pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> {
@@ -83,6 +113,8 @@ pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> 
             })
         })
         .collect();
+    let mut artifacts = artifacts;
+    artifacts.extend(kept_from_previous(plan, outcome));
     let editions: Vec<serde_json::Value> = plan
         .editions
         .iter()

@@ -10,6 +10,7 @@ mod config;
 mod editions;
 mod epub;
 mod extraction;
+mod faults;
 mod figures;
 mod fuzz;
 mod hostile;
