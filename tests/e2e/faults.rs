@@ -156,12 +156,10 @@ fn a_read_only_or_unwritable_output_folder_is_a_clear_error_and_keeps_the_old_ar
 
     // A read-only output folder (effective when not root).
     let dist = p.path().join("dist");
-    let mut perms = fs::metadata(&dist).unwrap().permissions();
-    perms.set_readonly(true);
-    fs::set_permissions(&dist, perms.clone()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&dist, fs::Permissions::from_mode(0o555)).unwrap();
     let run = p.run(&["build"]);
-    perms.set_readonly(false);
-    fs::set_permissions(&dist, perms).unwrap();
+    fs::set_permissions(&dist, fs::Permissions::from_mode(0o755)).unwrap();
     if run.code() != 0 {
         assert!(run.stderr().contains("cannot create"), "{}", run.stderr());
         assert_eq!(fs::read(p.dist("minimal-en.pdf")).unwrap(), old, "the old PDF stays whole");
