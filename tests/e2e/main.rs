@@ -13,6 +13,7 @@ mod extraction;
 mod faults;
 mod figures;
 mod fuzz;
+mod fuzz_inputs;
 mod hostile;
 mod kinds;
 mod labels;

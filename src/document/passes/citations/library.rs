@@ -169,7 +169,11 @@ fn key_line(text: &str, key: &str) -> usize {
 
 /// Load a style by the name of a CSL style bundled with hayagriva, or a `.csl` file in `bibliography/`.
 fn load_style(root: &Path, name: &str) -> Result<IndependentStyle, Diagnostic> {
-    let locate = |d: Diagnostic| d.in_file(crate::project::CONFIG_FILE).code(Code::Config);
+    // The style is named at `bibliography.style` in report.yaml: point at that line.
+    let line = files::read_text(root, crate::project::CONFIG_FILE)
+        .and_then(|text| crate::project::config::line_of(&text, &["bibliography", "style"]))
+        .unwrap_or(1);
+    let locate = |d: Diagnostic| d.in_file(crate::project::CONFIG_FILE).at(line, 1).code(Code::Config);
     if name.ends_with(".csl") {
         let xml = files::read(root, Path::new(DIR).join(name))
             .and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)));
