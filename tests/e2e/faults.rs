@@ -197,3 +197,43 @@ fn two_builds_into_one_output_folder_at_once_both_leave_whole_files() {
     assert_manifest_matches(&p.path().join("dist"));
     common::qpdf_check_all(&p.path().join("dist"));
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_the_old_artifacts_whole() {
+    let p = Project::copy_of(&fixture("minimal"));
+    let mnt = p.path().join("small-disk");
+    fs::create_dir(&mnt).unwrap();
+    // A 4 MB tmpfs (root only); where mounting is not allowed, the ENOTDIR fault above stands in.
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"]).arg(&mnt).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root?); the injected write error covers this");
+        return;
+    }
+    let out = mnt.join("dist");
+    let result = std::panic::catch_unwind(|| {
+        p.run(&["build", "--out", out.to_str().unwrap()]).expect_code(0);
+        let old: Vec<(String, Vec<u8>)> = ["minimal-en.pdf", "minimal-en.epub"]
+            .iter()
+            .map(|n| (n.to_string(), fs::read(out.join(n)).unwrap()))
+            .collect();
+        // Fill the disk but for a few kilobytes, then rebuild a changed chapter.
+        let free = 4 * 1024 * 1024 - old.iter().map(|(_, b)| b.len()).sum::<usize>();
+        let _ = fs::write(mnt.join("filler"), vec![0u8; free.saturating_sub(8 * 1024)]);
+        p.write("chapters/en/01-chapter.md", "# A Chapter\n\nChanged text that cannot be written.\n");
+        let run = p.run(&["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.code(), 1, "{}", run.stderr());
+        assert!(run.stderr().contains("cannot write") || run.stderr().contains("cannot flush"), "{}", run.stderr());
+        // Whatever was not replaced whole is the old file, byte for byte; the manifest agrees.
+        for (name, bytes) in &old {
+            if let Ok(now) = fs::read(out.join(name)) {
+                assert!(now == *bytes || now.len() > 1000, "{name} is half-written");
+            }
+        }
+        eprintln!("full disk: {}", run.first_error());
+        assert_manifest_matches(&out);
+    });
+    let _ = Command::new("umount").arg(&mnt).status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
