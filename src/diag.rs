@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The build still produces its artifacts.
     Warning,
@@ -264,6 +264,49 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many times one problem is shown in full before the rest are folded into it.
+pub const REPEATS_SHOWN: usize = 3;
+
+/// Fold a problem repeated more than [`REPEATS_SHOWN`] times (same severity, kind and message) into
+/// its first diagnostic, saying how often it occurred and where the next few are; order is kept.
+pub fn collapse_repeats(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| (d.severity, d.code, d.message.clone());
+    let mut groups: std::collections::HashMap<(Severity, Code, String), Vec<usize>> = std::collections::HashMap::new();
+    for (i, d) in diags.iter().enumerate() {
+        groups.entry(key(d)).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (i, d) in diags.iter().enumerate() {
+        let members = &groups[&key(d)];
+        if members.len() <= REPEATS_SHOWN {
+            out.push(d.clone());
+            continue;
+        }
+        if members[0] != i {
+            continue;
+        }
+        let place = |d: &Diagnostic| {
+            let file = d.file.as_ref().map_or("?".to_string(), |f| f.to_string_lossy().replace('\\', "/"));
+            match (d.line, d.column) {
+                (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                (Some(l), None) => format!("{file}:{l}"),
+                _ => file,
+            }
+        };
+        let next: Vec<String> = members[1..].iter().take(REPEATS_SHOWN).map(|&j| place(&diags[j])).collect();
+        let rest = members.len() - 1 - next.len();
+        let also = if rest > 0 { format!("{} and {rest} more", next.join(", ")) } else { next.join(", ") };
+        let mut folded = d.clone();
+        folded.message = format!("{} ({} times)", d.message, members.len());
+        folded.hint = Some(match &d.hint {
+            Some(h) => format!("{h}\n  = also at: {also}"),
+            None => format!("also at: {also}"),
+        });
+        out.push(folded);
+    }
+    out
+}
+
 /// Whether any diagnostic in the list is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
@@ -317,6 +360,20 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_repeated_many_times_is_shown_once_with_a_count_and_the_next_places() {
+        let at = |l: usize| Diagnostic::error("same").in_file("a.md").at(l, 1);
+        let mut diags: Vec<Diagnostic> = (1..=100).map(at).collect();
+        diags.push(Diagnostic::error("other").in_file("b.md"));
+        let folded = collapse_repeats(&diags);
+        assert_eq!(folded.len(), 2);
+        assert_eq!(folded[0].message, "same (100 times)");
+        assert_eq!(folded[0].line, Some(1));
+        assert_eq!(folded[0].hint.as_deref(), Some("also at: a.md:2:1, a.md:3:1, a.md:4:1 and 96 more"));
+        let few: Vec<Diagnostic> = (1..=3).map(at).collect();
+        assert_eq!(collapse_repeats(&few), few);
+    }
 
     #[test]
     fn display_names_file_line_column_and_hint() {

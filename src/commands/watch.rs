@@ -40,7 +40,7 @@ pub fn scope(changed: &[PathBuf], out: &Path) -> Option<Scope> {
             continue;
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".tmp") || name.ends_with(".swp") {
+        if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || !is_input_name(&name) {
             continue;
         }
         let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
@@ -49,7 +49,7 @@ pub fn scope(changed: &[PathBuf], out: &Path) -> Option<Scope> {
                 editions.insert(lang);
             }
             (Some("chapters"), _) => all = true,
-            (Some("report.yaml" | "people.yaml" | "bibliography" | "fonts"), _) => all = true,
+            (Some("report.yaml" | "people.yaml" | "bibliography" | "fonts" | "theme"), _) => all = true,
             _ if path
                 .extension()
                 .is_some_and(|e| matches!(e.to_str(), Some("png" | "jpg" | "jpeg" | "gif" | "svg"))) =>
@@ -66,6 +66,30 @@ pub fn scope(changed: &[PathBuf], out: &Path) -> Option<Scope> {
     } else {
         Some(Scope::Editions(editions))
     }
+}
+
+/// Whether a file name can be an input: editors' temporary files (`4913`, `sedjDjh2Q`, `x.tmp`,
+/// `x.swp`) have no extension or one no input has.
+fn is_input_name(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "md" | "yaml"
+            | "yml"
+            | "bib"
+            | "csl"
+            | "typ"
+            | "css"
+            | "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "svg"
+            | "ttf"
+            | "otf"
+            | "woff"
+            | "woff2"
+    )
 }
 
 /// Whether one changed path feeds a build (for the list of changes printed).
@@ -196,14 +220,16 @@ fn build_and_print(
     let start = Instant::now();
     let quiet = |_: &Artifact, _: Duration| {};
     let outcome = pipeline::run_with(plan, shared, &quiet, false);
+    report(&outcome.diagnostics);
     if plan.write {
-        let mut diags = manifest::retract_failed(plan, &outcome);
+        // Unlike a one-shot build, watch keeps the last good artifact of a failed rebuild (a viewer
+        // may have it open), says it is stale and why, and the next good rebuild replaces it whole.
+        let mut diags = stale_notes(plan, &outcome);
         if let Err(d) = manifest::write_manifest(plan, &outcome) {
             diags.push(d);
         }
         report(&diags);
     }
-    report(&outcome.diagnostics);
     let mut what: Vec<String> =
         outcome.artifacts.iter().map(|a| format!("{}/{}", a.lang, a.format.extension())).collect();
     what.sort();
@@ -219,6 +245,35 @@ fn build_and_print(
     // Free layout results no build will ask for again; recent ones stay for the next rebuild.
     world::evict(10);
     outcome
+}
+
+/// One warning per kept artifact of a failed rebuild: it is stale, and the first error is why.
+fn stale_notes(plan: &project::Plan, outcome: &Outcome) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    for ed in &plan.editions {
+        for &format in &plan.formats {
+            if outcome.artifacts.iter().any(|a| a.lang == ed.lang && a.format == format) {
+                continue;
+            }
+            let path = pipeline::artifact_path(plan, &ed.lang, format);
+            if !path.is_file() {
+                continue;
+            }
+            let why = outcome
+                .diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .map_or_else(|| "the rebuild failed".to_string(), |d| d.message.clone());
+            let shown = path.strip_prefix(&plan.root).unwrap_or(&path).display().to_string();
+            notes.push(
+                Diagnostic::warning(format!("kept the last good `{shown}`; it is stale: the rebuild failed ({why})"))
+                    .in_file(&path)
+                    .with_hint("fix the error above; the next good rebuild replaces it")
+                    .code(crate::diag::Code::Output),
+            );
+        }
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -240,5 +295,24 @@ mod tests {
         assert_eq!(scope(&paths(&["report.yaml"]), Path::new("dist")), Some(Scope::All));
         assert_eq!(scope(&paths(&["bibliography/refs.bib"]), Path::new("dist")), Some(Scope::All));
         assert_eq!(scope(&paths(&["dist/x-en.pdf", "chapters/en/.01-a.md.swp"]), Path::new("dist")), None);
+    }
+
+    #[test]
+    fn editor_temporary_swap_and_backup_files_are_not_inputs() {
+        let temporary = [
+            "chapters/en/.#01-a.md",
+            "chapters/en/01-a.md~",
+            "chapters/en/.01-a.md.swp",
+            "chapters/en/4913",
+            "chapters/en/sedjDjh2Q",
+            "chapters/en/01-a.md.tmp",
+            "chapters/en/#01-a.md#",
+            "report.yaml~",
+        ];
+        for name in temporary {
+            assert_eq!(scope(&paths(&[name]), Path::new("dist")), None, "{name}");
+        }
+        assert_eq!(scope(&paths(&["theme/epub.css"]), Path::new("dist")), Some(Scope::All));
+        assert!(scope(&paths(&["chapters/en/img/a.PNG"]), Path::new("dist")).is_some());
     }
 }

@@ -193,10 +193,12 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
             (format, started, made, diags)
         })
         .collect();
-    // Written only once every format is made: an edition that fails midway leaves nothing new.
+    // Written only once every format is made: an edition that fails midway leaves nothing new
+    // (not its EPUB when its PDF failed).
+    let complete = made.iter().all(|(_, _, m, d)| m.is_some() && !has_errors(d));
     for (format, started, made, diags) in made {
         outcome.diagnostics.extend(diags);
-        let Some(made) = made else { continue };
+        let Some(made) = made.filter(|_| complete) else { continue };
         for (stage, time) in &made.timings {
             outcome.timings.add(stage, *time);
         }

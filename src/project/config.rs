@@ -232,6 +232,53 @@ pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
 }
 
 fn parse_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
+    let value: T = parse_yaml_shape(text, file, first_line)?;
+    // Escapes (`"\u0000"`) can put control characters into values no font can print: refuse them
+    // here, where the file and line are known, not later as a glyph nobody can place.
+    if let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text)
+        && let Some(c) = first_control(&tree)
+    {
+        let escaped =
+            |l: &str| l.contains("\\u") || l.contains("\\x") || l.contains("\\0") || l.chars().any(is_bad_control);
+        let line = text.lines().position(escaped).map_or(1, |i| i + 1);
+        return Err(Diagnostic::error(format!("control character U+{:04X} in a value", c as u32))
+            .in_file(file)
+            .at(line + first_line - 1, 1)
+            .with_hint("control characters cannot be printed; remove the escape")
+            .code(Code::Config));
+    }
+    Ok(value)
+}
+
+fn is_bad_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The first control character (other than tab and line ends) in any string of a YAML tree.
+fn first_control(value: &serde_yaml::Value) -> Option<char> {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_yaml::Value::String(s) => {
+                if let Some(c) = s.chars().find(|&c| is_bad_control(c)) {
+                    return Some(c);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => stack.extend(items),
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    stack.push(k);
+                    stack.push(v);
+                }
+            }
+            serde_yaml::Value::Tagged(t) => stack.push(&t.value),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_yaml_shape<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| {
         let mut diag = Diagnostic::error(yaml_message(&err)).in_file(file).code(Code::Config);
         if let Some(loc) = err.location() {

@@ -10,8 +10,8 @@ use super::{ChapterFile, EditionPlan};
 use crate::diag::{Code, Diagnostic};
 use crate::document::model::Translation;
 use crate::project::config::{self, EditionConfig};
-use crate::project::labels;
 use crate::project::status::{self, ChapterState};
+use crate::project::{files, labels};
 
 /// Plan one edition: its settings and chapter files; for a translation, compare its chapters with
 /// the source's and let source chapters stand in for missing ones where that is allowed.
@@ -122,6 +122,11 @@ pub(super) fn plan_edition(
                     );
                     chapters.push(ChapterFile { path: tr.clone(), fallback: None });
                 }
+                (ChapterState::Unreadable { file, reason }, _, _) => problems.push(
+                    Diagnostic::error(format!("cannot read the chapter: {reason}"))
+                        .in_file(file)
+                        .with_hint("make the file readable (a regular file, not a folder), or remove it"),
+                ),
                 (_, _, Some(tr)) => chapters.push(ChapterFile { path: tr.clone(), fallback: None }),
                 (_, _, None) => {}
             }
@@ -144,7 +149,9 @@ pub(super) fn plan_edition(
 /// errors naming the line.
 fn load_edition_config(root: &Path, lang: &str) -> Result<(EditionConfig, Option<String>), Diagnostic> {
     let rel = Path::new("chapters").join(lang).join("edition.yaml");
-    let Ok(bytes) = fs::read(root.join(&rel)) else { return Ok((EditionConfig::default(), None)) };
+    let Some(bytes) = files::read_optional(root, &rel).map_err(|d| d.code(Code::Config))? else {
+        return Ok((EditionConfig::default(), None));
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("edition.yaml is not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to()))
             .in_file(&rel)

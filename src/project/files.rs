@@ -50,6 +50,58 @@ pub fn read(root: &Path, rel: impl AsRef<Path>) -> io::Result<Vec<u8>> {
     fs::read(root.join(rel))
 }
 
+/// Read an optional project file relative to the root: `None` only when it does not exist; a
+/// file that is there but cannot be read (a folder, no permission) is an error naming it.
+pub fn read_optional(root: &Path, rel: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    match fs::read(root.join(rel)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !root.join(rel).is_symlink() => Ok(None),
+        Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", rel.display()))
+            .in_file(rel)
+            .with_hint("make the file readable (a regular file, not a folder), or remove it")
+            .code(Code::Data)),
+    }
+}
+
+/// The project folders an output folder must not lie in: the sources people edit.
+pub const SOURCE_FOLDERS: &[&str] = &["chapters", "bibliography", "fonts", "theme"];
+
+/// Refuse an output folder that is the project root or lies inside one of its source folders
+/// (checked on the real path of its deepest existing ancestor, so links and `..` cannot hide it).
+pub fn check_out_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let absolute =
+        if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(out) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut real = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.iter().rev() {
+        real.push(name);
+    }
+    let refuse = |why: String| {
+        Err(Diagnostic::error(format!("refusing to write into `{}`: {why}", out.display()))
+            .with_hint("write the artifacts to a folder of their own, e.g. --out dist (the default)")
+            .code(Code::Usage))
+    };
+    if real == root {
+        return refuse("it is the project folder, and the artifacts would lie among the sources".into());
+    }
+    for folder in SOURCE_FOLDERS {
+        if real.starts_with(root.join(folder)) {
+            return refuse(format!("it is inside the project's {folder}/ folder, which holds sources"));
+        }
+    }
+    Ok(())
+}
+
 /// Read a project text file relative to the root, if it exists and is UTF-8.
 pub fn read_text(root: &Path, rel: impl AsRef<Path>) -> Option<String> {
     fs::read_to_string(root.join(rel)).ok()

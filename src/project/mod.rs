@@ -297,6 +297,11 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
     let cover = cover_from(&root, &config, &text, &mut errors);
     let theme = theme::load(&root, &config.theme, &text, &mut errors);
     let configured_formats = formats_from(&config, &text, &mut errors);
+    if let Some(out) = &options.out
+        && let Err(d) = files::check_out_folder(&root, out)
+    {
+        errors.push(d);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

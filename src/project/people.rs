@@ -4,14 +4,13 @@
 //! applying them to an edition is `document::passes::people`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::document::model::{Kind, Role};
-use crate::project::config;
+use crate::project::{config, files};
 
 /// The file of shared person records at the project root.
 pub const FILE: &str = "people.yaml";
@@ -90,7 +89,9 @@ pub struct People {
 /// Load `people.yaml`; an absent file means a report without people records. A record without a
 /// role is an interviewee in an interview and an author otherwise.
 pub fn load(root: &Path, kind: Kind) -> Result<People, Diagnostic> {
-    let Ok(bytes) = fs::read(root.join(FILE)) else { return Ok(People::default()) };
+    let Some(bytes) = files::read_optional(root, Path::new(FILE)).map_err(|d| d.code(Code::Config))? else {
+        return Ok(People::default());
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to())).in_file(FILE)
     })?;
@@ -151,7 +152,7 @@ pub fn load(root: &Path, kind: Kind) -> Result<People, Diagnostic> {
 
 /// Read `chapters/<lang>/people.yaml` (`rel`): the edition's fields per person id, and the text.
 pub fn load_edition_file(root: &Path, rel: &Path) -> Result<(BTreeMap<String, EditionPerson>, String), Diagnostic> {
-    let Ok(bytes) = fs::read(root.join(rel)) else { return Ok((BTreeMap::new(), String::new())) };
+    let Some(bytes) = files::read_optional(root, rel)? else { return Ok((BTreeMap::new(), String::new())) };
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!("not valid UTF-8 (byte offset {})", e.utf8_error().valid_up_to())).in_file(rel)
     })?;

@@ -25,6 +25,8 @@ pub enum ChapterState {
     Missing { current: String },
     /// In the translation only, with no source chapter.
     Extra,
+    /// The source or the translation cannot be read, so nothing can be compared.
+    Unreadable { file: PathBuf, reason: String },
 }
 
 impl ChapterState {
@@ -36,6 +38,7 @@ impl ChapterState {
             ChapterState::Unverified { .. } => "unverified",
             ChapterState::Missing { .. } => "missing",
             ChapterState::Extra => "extra",
+            ChapterState::Unreadable { .. } => "unreadable",
         }
     }
 }
@@ -71,13 +74,15 @@ pub fn text_hash(text: &str) -> String {
     source_hash(normal.as_bytes())
 }
 
-/// Read the `source-hash` a translated chapter records in its front matter, if any.
-fn recorded_hash(path: &Path) -> Option<String> {
-    let text = fs::read_to_string(path).ok()?;
-    let rest = text.strip_prefix("---")?;
-    let end = rest.find("\n---")?;
-    let front: FrontMatter = config::from_yaml(&rest[..end], path, 2).ok()?;
-    front.source_hash
+/// Read the `source-hash` a translated chapter records in its front matter, if any; why the
+/// file cannot be read otherwise.
+fn recorded_hash(path: &Path) -> Result<Option<String>, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(rest) = text.strip_prefix("---") else { return Ok(None) };
+    let Some(end) = rest.find("\n---") else { return Ok(None) };
+    let front: Option<FrontMatter> = config::from_yaml(&rest[..end], path, 2).ok();
+    Ok(front.and_then(|f| f.source_hash))
 }
 
 /// Compare a translation's chapters with the source's, by file name.
@@ -97,25 +102,30 @@ pub fn compare_synced(
     let mut out: Vec<ChapterStatus> = source
         .iter()
         .map(|src| {
-            let bytes = fs::read(root.join(src)).unwrap_or_default();
-            let current = source_hash(&bytes);
             let translated = translation.iter().find(|t| name(t) == name(src));
             let recorded = synced.get(&name(src));
-            let state = match (translated, recorded) {
-                (None, _) => ChapterState::Missing { current },
-                (Some(_), Some(recorded)) => {
-                    let now = text_hash(&String::from_utf8_lossy(&bytes));
-                    if *recorded == now {
-                        ChapterState::Translated
-                    } else {
-                        ChapterState::Stale { recorded: recorded.clone(), current: now }
+            let state = match fs::read(root.join(src)) {
+                Err(e) => ChapterState::Unreadable { file: src.clone(), reason: e.to_string() },
+                Ok(bytes) => {
+                    let current = source_hash(&bytes);
+                    match (translated, recorded) {
+                        (None, _) => ChapterState::Missing { current },
+                        (Some(_), Some(recorded)) => {
+                            let now = text_hash(&String::from_utf8_lossy(&bytes));
+                            if *recorded == now {
+                                ChapterState::Translated
+                            } else {
+                                ChapterState::Stale { recorded: recorded.clone(), current: now }
+                            }
+                        }
+                        (Some(t), None) => match recorded_hash(&root.join(t)) {
+                            Err(reason) => ChapterState::Unreadable { file: t.clone(), reason },
+                            Ok(None) => ChapterState::Unverified { current },
+                            Ok(Some(recorded)) if recorded == current => ChapterState::Translated,
+                            Ok(Some(recorded)) => ChapterState::Stale { recorded, current },
+                        },
                     }
                 }
-                (Some(t), None) => match recorded_hash(&root.join(t)) {
-                    None => ChapterState::Unverified { current },
-                    Some(recorded) if recorded == current => ChapterState::Translated,
-                    Some(recorded) => ChapterState::Stale { recorded, current },
-                },
             };
             ChapterStatus { name: name(src), source: Some(src.clone()), translation: translated.cloned(), state }
         })

@@ -74,6 +74,27 @@ pub fn retract_failed(plan: &Plan, outcome: &Outcome) -> Vec<Diagnostic> {
     diags
 }
 
+/// The previous manifest's entries for artifacts this run did not write that are still on disk
+/// unchanged (other editions, or the last good artifact `watch` keeps), so the manifest lists
+/// exactly the files beside it; one this run tried and failed to rebuild is marked `stale`.
+fn kept_from_previous(plan: &Plan, outcome: &Outcome) -> Vec<serde_json::Value> {
+    let mut kept = Vec::new();
+    for mut entry in previous_records(plan) {
+        let Some(rel) = entry["path"].as_str().map(str::to_string) else { continue };
+        if outcome.artifacts.iter().any(|a| relative(plan, &a.path) == rel) || !still_on_disk(plan, &entry) {
+            continue;
+        }
+        let lang = entry["edition"].as_str().unwrap_or_default().to_string();
+        let tried = plan.editions.iter().any(|e| e.lang == lang)
+            && plan.formats.iter().any(|f| entry["format"].as_str() == Some(f.extension()));
+        if tried {
+            entry["stale"] = json!(true);
+        }
+        kept.push(entry);
+    }
+    kept
+}
+
 /// Write `OUT/manifest.json`: every artifact with its hash, the editions' translation status, the
 /// tool version and the source commit. Records of earlier builds' artifacts this build did not
 /// write (a partial build: `--lang ja`) are kept while their files are on disk with the same hash,
@@ -110,12 +131,7 @@ pub fn write_manifest(plan: &Plan, outcome: &Outcome) -> Result<(), Diagnostic> 
             entry
         })
         .collect();
-    let written: Vec<String> = artifacts.iter().filter_map(|a| a["path"].as_str().map(str::to_string)).collect();
-    let kept: Vec<serde_json::Value> = previous_records(plan)
-        .into_iter()
-        .filter(|r| r["path"].as_str().is_some_and(|p| !written.iter().any(|w| w == p)) && still_on_disk(plan, r))
-        .collect();
-    artifacts.extend(kept);
+    artifacts.extend(kept_from_previous(plan, outcome));
     let editions: Vec<serde_json::Value> = plan
         .editions
         .iter()

@@ -29,6 +29,10 @@ pub fn diagnostics(diags: &[Diagnostic], format: MessageFormat) {
         ))
     });
     diags.dedup();
+    // People and annotations get a repeated problem once; machines (JSON) get every occurrence.
+    if format != MessageFormat::Json {
+        diags = crate::diag::collapse_repeats(&diags);
+    }
     let mut err = std::io::stderr().lock();
     for d in &diags {
         let _ = match format {

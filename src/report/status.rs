@@ -38,6 +38,9 @@ pub fn text_with(plan: &Plan, changes: &UnitChanges) -> String {
                         ChapterState::Unverified { current } | ChapterState::Missing { current } => {
                             format!("  source-hash {current}")
                         }
+                        ChapterState::Unreadable { file, reason } => {
+                            format!("  cannot read {}: {reason}", file.display())
+                        }
                         ChapterState::Translated | ChapterState::Extra => String::new(),
                     };
                     let units = changes.get(&ed.lang).and_then(|m| m.get(&c.name));
@@ -143,6 +146,10 @@ pub fn json_with(plan: &Plan, changes: &UnitChanges) -> serde_json::Value {
                             }
                             ChapterState::Unverified { current } | ChapterState::Missing { current } => {
                                 v["source_hash"] = current.clone().into();
+                            }
+                            ChapterState::Unreadable { file, reason } => {
+                                v["unreadable"] = file.to_string_lossy().replace('\\', "/").into();
+                                v["reason"] = reason.clone().into();
                             }
                             ChapterState::Translated | ChapterState::Extra => {}
                         }

@@ -1,12 +1,15 @@
 //! Adds a BleedBox to every page of a PDF that has a TrimBox (typst writes MediaBox and TrimBox
 //! only): the entry is inserted into each page dictionary and the cross-reference table is rebuilt.
-//! Works on the classic cross-reference tables typst writes; returns `None` for anything else.
+//! Works on the classic cross-reference tables typst writes; returns `None` for anything else
+//! (and for a PDF with no TrimBox at all), so the caller can fail the edition.
 
 /// Insert `/BleedBox` (TrimBox grown by `bleed_pt` on every side) into every page; rebuild the xref.
 pub fn add_bleed_box(pdf: &[u8], bleed_pt: f64) -> Option<Vec<u8>> {
     let mut out: Vec<u8> = Vec::with_capacity(pdf.len() + 4096);
     let mut rest = pdf;
     const TRIM: &[u8] = b"/TrimBox[";
+    // A PDF without one TrimBox would leave every page without its BleedBox: refuse it.
+    find(rest, TRIM)?;
     while let Some(at) = find(rest, TRIM) {
         let end = at + TRIM.len() + find(&rest[at + TRIM.len()..], b"]")?;
         let numbers: Vec<f64> = std::str::from_utf8(&rest[at + TRIM.len()..end])
@@ -78,6 +81,12 @@ fn rebuild_xref(mut pdf: Vec<u8>) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pdf_without_a_readable_trim_box_is_refused() {
+        assert!(add_bleed_box(b"%PDF-1.7\n<</Type/Page/MediaBox[0 0 1 1]>>\n%%EOF", 5.0).is_none());
+        assert!(add_bleed_box(b"%PDF-1.7\n<</TrimBox[1 x 2]>>\n%%EOF", 5.0).is_none());
+    }
 
     #[test]
     fn bleed_box_is_inserted_and_offsets_stay_right() {

@@ -138,7 +138,20 @@ fn export(
     match typst_pdf::pdf(&doc, &options) {
         Ok(bytes) => {
             let bytes = if settings.bleed_mm > 0.0 {
-                super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4).unwrap_or(bytes)
+                match super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4) {
+                    Some(with_box) => with_box,
+                    // A print PDF without its BleedBox would be trimmed wrongly: fail the edition.
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                "cannot add the BleedBox to the exported PDF (its pages have no readable TrimBox)",
+                            )
+                            .with_hint("this is a bug in Spotlight; build without --bleed meanwhile")
+                            .code(Code::Internal),
+                        );
+                        return (None, diags);
+                    }
+                }
             } else {
                 bytes
             };

@@ -115,13 +115,20 @@ fn parse_yaml(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
 
 fn parse_bib(text: &str, rel: &Path) -> Result<Library, Diagnostic> {
     hayagriva::io::from_biblatex_str(text).map_err(|errors| {
-        let first = &errors[0];
-        let offset = match first {
-            hayagriva::io::BibLaTeXError::Parse(e) => e.span.start,
-            hayagriva::io::BibLaTeXError::Type(e) => e.span.start,
+        // The error's own text ends in a byte range (`expected comma: 318-318`): say the kind only,
+        // and the place as line and column.
+        let (offset, kind) = match errors.first() {
+            Some(hayagriva::io::BibLaTeXError::Parse(e)) => (e.span.start, e.kind.to_string()),
+            Some(hayagriva::io::BibLaTeXError::Type(e)) => (e.span.start, e.kind.to_string()),
+            None => (0, "unreadable file".to_string()),
         };
-        let (line, col) = line_col(text, offset);
-        Diagnostic::error(format!("malformed BibLaTeX: {first}")).in_file(rel).at(line, col)
+        let (line, col) = line_col(text, offset.min(text.len()));
+        let more =
+            if errors.len() > 1 { format!(" (and {} more problem(s))", errors.len() - 1) } else { String::new() };
+        Diagnostic::error(format!("malformed BibTeX: {kind}{more}"))
+            .in_file(rel)
+            .at(line, col)
+            .with_hint("check the entry's braces, commas and quotes at this place")
     })
 }
 
@@ -162,7 +169,11 @@ fn key_line(text: &str, key: &str) -> usize {
 
 /// Load a style by the name of a CSL style bundled with hayagriva, or a `.csl` file in `bibliography/`.
 fn load_style(root: &Path, name: &str) -> Result<IndependentStyle, Diagnostic> {
-    let locate = |d: Diagnostic| d.in_file(crate::project::CONFIG_FILE).code(Code::Config);
+    // The style is named at `bibliography.style` in report.yaml: point at that line.
+    let line = files::read_text(root, crate::project::CONFIG_FILE)
+        .and_then(|text| crate::project::config::line_of(&text, &["bibliography", "style"]))
+        .unwrap_or(1);
+    let locate = |d: Diagnostic| d.in_file(crate::project::CONFIG_FILE).at(line, 1).code(Code::Config);
     if name.ends_with(".csl") {
         let xml = files::read(root, Path::new(DIR).join(name))
             .and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)));

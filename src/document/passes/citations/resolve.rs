@@ -65,9 +65,32 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         });
     }
 
+    // No bibliography at all: one error for the whole edition, not one per citation.
+    if bib.is_none() {
+        let bracketed: Vec<&Site> = sites.iter().filter(|s| s.mode != CiteMode::Narrative).collect();
+        if let Some(first) = bracketed.first() {
+            let mut keys: Vec<&str> = bracketed.iter().flat_map(|s| s.written.iter().map(|i| i.key.as_str())).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let shown: Vec<String> = keys.iter().take(5).map(|k| format!("`{k}`")).collect();
+            let more = if keys.len() > 5 { format!(" and {} more", keys.len() - 5) } else { String::new() };
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} citation(s) of {} key(s) ({}{more}), but the project has no bibliography",
+                    bracketed.len(),
+                    keys.len(),
+                    shown.join(", ")
+                ))
+                .code(Code::Citation)
+                .in_file(&edition.chapters[first.chapter].source)
+                .at(first.span.line, first.span.column)
+                .with_hint("create the folder bibliography/ with a .yaml or .bib file holding these works"),
+            );
+        }
+    }
     // Unknown keys: errors in brackets; a narrative `@name` no entry has is plain text (a handle).
     let known = |key: &str| bib.is_some_and(|b| b.library.get(key).is_some());
-    for site in &sites {
+    for site in sites.iter().filter(|_| bib.is_some()) {
         for item in &site.written {
             if known(&item.key) {
                 continue;
@@ -79,8 +102,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
             }
             let hint = match (near, bib) {
                 (Some(near), _) => format!("did you mean `@{near}`?"),
-                (None, None) => "add the work to a .yaml or .bib file in bibliography/".to_string(),
-                (None, Some(_)) => "add the work to bibliography/ or check the key".to_string(),
+                (None, _) => "add the work to bibliography/ or check the key".to_string(),
             };
             let source = &edition.chapters[site.chapter].source;
             let d = Diagnostic::error(format!("unknown citation key `{}`", item.key))
@@ -427,22 +449,23 @@ mod tests {
     }
 
     #[test]
-    fn every_unknown_key_of_a_citation_is_reported_where_the_citation_starts() {
-        let mut e = edition_of("# T\n\nFirst line\nas agreed [@gcm2018; @ilo2019].\n");
+    fn without_a_bibliography_all_citations_give_one_error_where_the_first_starts() {
+        let mut e = edition_of("# T\n\nFirst line\nas agreed [@gcm2018; @ilo2019].\n\nAgain [@gcm2018].\n");
         let diags = resolve(&mut e, None);
         let found: Vec<(&str, Option<u32>, Option<u32>)> =
             diags.iter().map(|d| (d.message.as_str(), d.line, d.column)).collect();
         assert_eq!(
             found,
-            [
-                ("unknown citation key `gcm2018`", Some(4), Some(11)),
-                ("unknown citation key `ilo2019`", Some(4), Some(11))
-            ]
+            [(
+                "2 citation(s) of 2 key(s) (`gcm2018`, `ilo2019`), but the project has no bibliography",
+                Some(4),
+                Some(11)
+            )]
         );
         assert!(diags.iter().all(|d| d.severity == crate::diag::Severity::Error), "{diags:?}");
-        assert!(
-            diags.iter().all(|d| d.hint.as_deref() == Some("add the work to a .yaml or .bib file in bibliography/")),
-            "{diags:?}"
+        assert_eq!(
+            diags[0].hint.as_deref(),
+            Some("create the folder bibliography/ with a .yaml or .bib file holding these works")
         );
     }
 
