@@ -193,7 +193,7 @@ fn apply_print(print: &mut PrintSettings, args: &PrintArgs) -> Result<(), Diagno
         })?;
     }
     if !args.pdf_standards.is_empty() {
-        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b, ua-1 or x-4"))?;
     }
     print.slug_mm = if print.profile == Profile::Print && print.bleed_mm > 0.0 { print_settings::SLUG_MM } else { 0.0 };
     Ok(())
@@ -210,7 +210,22 @@ fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
     if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
         return Err("a PDF conforms to one PDF/A part at most".into());
     }
+    // PDF/A's output intent is sRGB for screens, PDF/X-4's a printing condition: one PDF has one.
+    if out.contains(&Standard::X4) && out.iter().any(|s| matches!(s, Standard::A2b | Standard::A3b)) {
+        return Err("PDF/X-4 and PDF/A cannot be combined (each needs its own output intent)".into());
+    }
     Ok(out)
+}
+
+/// PDF/X-4 is for the press: it needs the print profile (CMYK colour, black text, no transparency).
+fn check_x4(print: &PrintSettings) -> Result<(), (String, &'static str)> {
+    if print.standards.contains(&Standard::X4) && print.profile != Profile::Print {
+        return Err((
+            "PDF/X-4 needs the print profile".into(),
+            "add --profile print (or `print: {profile: print}` in report.yaml)",
+        ));
+    }
+    Ok(())
 }
 
 /// Load `report.yaml` under `project` and list the chapter files of the selected editions; every
@@ -303,6 +318,8 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         && let Err(d) = apply_print(&mut print, args)
     {
         errors.push(d);
+    } else if let Err((message, hint)) = check_x4(&print) {
+        errors.push(Diagnostic::error(message).with_hint(hint).code(Code::Usage));
     }
     let cover = cover_from(&root, &config, &text, &mut errors);
     let theme = theme::load(&root, &config.theme, &text, &mut errors);
@@ -468,7 +485,7 @@ fn print_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Prin
     }
     match parse_standards(&p.pdf_standards) {
         Ok(standards) => settings.standards = standards,
-        Err(m) => fail("pdf-standards", m, "use a-2b, a-3b or ua-1"),
+        Err(m) => fail("pdf-standards", m, "use a-2b, a-3b, ua-1 or x-4"),
     }
     if settings.profile == Profile::Print && settings.bleed_mm > 0.0 {
         settings.slug_mm = print_settings::SLUG_MM;

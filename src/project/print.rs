@@ -1,5 +1,5 @@
 //! Print settings: the profile (`screen` or `print`), the trim size, bleed and crop marks, and the
-//! PDF standards (PDF/A, PDF/UA) asked for. Pure functions over strings; never touches the disk.
+//! PDF standards (PDF/A, PDF/UA, PDF/X-4) asked for. Pure functions over strings; never touches the disk.
 //! What a standard needs of the content is checked by `document::passes::standards`.
 
 /// How the PDF is meant to be read.
@@ -32,6 +32,8 @@ pub enum Standard {
     A3b,
     /// PDF/UA-1 (accessibility).
     Ua1,
+    /// PDF/X-4 (print exchange, ISO 15930-7): only with the print profile.
+    X4,
 }
 
 impl Standard {
@@ -41,6 +43,7 @@ impl Standard {
             "a-2b" | "pdf/a-2b" => Some(Self::A2b),
             "a-3b" | "pdf/a-3b" => Some(Self::A3b),
             "ua-1" | "pdf/ua-1" => Some(Self::Ua1),
+            "x-4" | "pdf/x-4" => Some(Self::X4),
             _ => None,
         }
     }
@@ -51,6 +54,7 @@ impl Standard {
             Self::A2b => "a-2b",
             Self::A3b => "a-3b",
             Self::Ua1 => "ua-1",
+            Self::X4 => "x-4",
         }
     }
 }
@@ -155,5 +159,6 @@ mod tests {
         assert_eq!(Standard::parse("a-2b"), Some(Standard::A2b));
         assert_eq!(Standard::parse("UA-1"), Some(Standard::Ua1));
         assert_eq!(Standard::parse("x-1a"), None);
+        assert_eq!(Standard::parse("PDF/X-4"), Some(Standard::X4));
     }
 }

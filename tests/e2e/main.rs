@@ -19,6 +19,7 @@ mod layers;
 mod new;
 mod pdf;
 mod people;
+mod press;
 mod print;
 mod release;
 mod scripts;
