@@ -67,7 +67,7 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ThemeConfig {
-    /// Accent colour, `#rrggbb`.
+    /// Accent colour, `#rrggbb`, `cmyk(c%, m%, y%, k%)` or both.
     #[serde(default)]
     pub accent: Option<String>,
     /// Text colour, `#rrggbb`.

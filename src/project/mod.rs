@@ -12,7 +12,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::document::model::{FontStacks, Kind, Meta, Publisher, Translation};
 use crate::project::config::{Config, KindConfig, line_of};
 use crate::project::date::Date;
-use crate::project::print::{self as print_settings, PrintSettings, Profile, apply_print, parse_standards};
+use crate::project::print::{self as print_settings, PrintSettings, Profile, apply_print, check_x4, parse_standards};
 use crate::project::status::ChapterStatus;
 
 pub mod config;
@@ -293,6 +293,8 @@ pub fn load(project: &Path, options: &Options) -> Result<Plan, Vec<Diagnostic>> 
         && let Err(d) = apply_print(&mut print, args)
     {
         errors.push(d);
+    } else if let Err((message, hint)) = check_x4(&print) {
+        errors.push(Diagnostic::error(message).with_hint(hint).code(Code::Usage));
     }
     let cover = cover_from(&root, &config, &text, &mut errors);
     let theme = theme::load(&root, &config.theme, &text, &mut errors);
@@ -504,7 +506,7 @@ fn print_from(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) -> Prin
     }
     match parse_standards(&p.pdf_standards) {
         Ok(standards) => settings.standards = standards,
-        Err(m) => fail("pdf-standards", m, "use a-2b, a-3b or ua-1"),
+        Err(m) => fail("pdf-standards", m, "use a-2b, a-3b, ua-1 or x-4"),
     }
     if settings.profile == Profile::Print && settings.bleed_mm > 0.0 {
         settings.slug_mm = print_settings::SLUG_MM;

@@ -1,6 +1,6 @@
 //! Print settings: the profile (`screen` or `print`), the trim size, bleed and crop marks, and the
-//! PDF standards (PDF/A, PDF/UA) asked for, and the command line's overrides of them. Pure
-//! functions over strings; never touches the disk.
+//! PDF standards (PDF/A, PDF/UA, PDF/X-4) asked for, and the command line's overrides of them.
+//! Pure functions over strings; never touches the disk.
 //! What a standard needs of the content is checked by `document::passes::standards`.
 
 use crate::cli::{PrintArgs, ProfileArg};
@@ -36,6 +36,8 @@ pub enum Standard {
     A3b,
     /// PDF/UA-1 (accessibility).
     Ua1,
+    /// PDF/X-4 (print exchange, ISO 15930-7): only with the print profile.
+    X4,
 }
 
 impl Standard {
@@ -45,6 +47,7 @@ impl Standard {
             "a-2b" | "pdf/a-2b" => Some(Self::A2b),
             "a-3b" | "pdf/a-3b" => Some(Self::A3b),
             "ua-1" | "pdf/ua-1" => Some(Self::Ua1),
+            "x-4" | "pdf/x-4" => Some(Self::X4),
             _ => None,
         }
     }
@@ -55,6 +58,7 @@ impl Standard {
             Self::A2b => "a-2b",
             Self::A3b => "a-3b",
             Self::Ua1 => "ua-1",
+            Self::X4 => "x-4",
         }
     }
 }
@@ -152,7 +156,7 @@ pub fn apply_print(print: &mut PrintSettings, args: &PrintArgs) -> Result<(), Di
         })?;
     }
     if !args.pdf_standards.is_empty() {
-        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b or ua-1"))?;
+        print.standards = parse_standards(&args.pdf_standards).map_err(|m| usage(m, "use a-2b, a-3b, ua-1 or x-4"))?;
     }
     print.slug_mm = if print.profile == Profile::Print && print.bleed_mm > 0.0 { SLUG_MM } else { 0.0 };
     Ok(())
@@ -169,7 +173,22 @@ pub fn parse_standards(names: &[String]) -> Result<Vec<Standard>, String> {
     if out.iter().filter(|s| matches!(s, Standard::A2b | Standard::A3b)).count() > 1 {
         return Err("a PDF conforms to one PDF/A part at most".into());
     }
+    // PDF/A's output intent is sRGB for screens, PDF/X-4's a printing condition: one PDF has one.
+    if out.contains(&Standard::X4) && out.iter().any(|s| matches!(s, Standard::A2b | Standard::A3b)) {
+        return Err("PDF/X-4 and PDF/A cannot be combined (each needs its own output intent)".into());
+    }
     Ok(out)
+}
+
+/// PDF/X-4 is for the press: it needs the print profile (CMYK colour, black text, no transparency).
+pub fn check_x4(print: &PrintSettings) -> Result<(), (String, &'static str)> {
+    if print.standards.contains(&Standard::X4) && print.profile != Profile::Print {
+        return Err((
+            "PDF/X-4 needs the print profile".into(),
+            "add --profile print (or `print: {profile: print}` in report.yaml)",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -201,5 +220,6 @@ mod tests {
         assert_eq!(Standard::parse("a-2b"), Some(Standard::A2b));
         assert_eq!(Standard::parse("UA-1"), Some(Standard::Ua1));
         assert_eq!(Standard::parse("x-1a"), None);
+        assert_eq!(Standard::parse("PDF/X-4"), Some(Standard::X4));
     }
 }

@@ -24,6 +24,9 @@ pub const DEFAULT_COVER_MM: (f64, f64) = (160.0, 240.0);
 pub struct Theme {
     /// Colour options that are set, as `(name, "#rrggbb")`, in the order accent, text, muted, tint.
     pub colours: Vec<(&'static str, String)>,
+    /// The CMYK form of colour options given as `cmyk(..)`, as `(name, [c, m, y, k])` in percent:
+    /// the print profile uses them as they are (the RGB form above is their screen conversion).
+    pub cmyk: Vec<(&'static str, [f64; 4])>,
     /// Whether to generate a cover (the EPUB cover image, the PDF's cover design).
     pub cover: bool,
     /// The generated cover's width and height in millimetres.
@@ -40,6 +43,7 @@ impl Default for Theme {
     fn default() -> Self {
         Self {
             colours: Vec::new(),
+            cmyk: Vec::new(),
             cover: true,
             cover_mm: DEFAULT_COVER_MM,
             template: None,
@@ -69,13 +73,20 @@ pub fn load(root: &Path, config: &ThemeConfig, yaml: &str, errors: &mut Vec<Diag
             }
             continue;
         };
-        match colour(value) {
-            Some(c) => theme.colours.push((name, c)),
+        match colour_pair(value) {
+            Some((rgb, cmyk)) => {
+                theme.colours.push((name, rgb));
+                if let Some(cmyk) = cmyk {
+                    theme.cmyk.push((name, cmyk));
+                }
+            }
             None => errors.push(
                 Diagnostic::error(format!("invalid colour `{value}` for theme.{name}"))
                     .in_file(crate::project::CONFIG_FILE)
                     .at(at(name), 3)
-                    .with_hint("write a colour as \"#rrggbb\" in quotes, e.g. \"#2f4b68\"")
+                    .with_hint(
+                        "write a colour as \"#rrggbb\", \"cmyk(0%, 90%, 75%, 25%)\" or both (\"#b0182c cmyk(0%, 90%, 75%, 25%)\"), in quotes",
+                    )
                     .code(Code::Config),
             ),
         }
@@ -116,6 +127,40 @@ pub fn load(root: &Path, config: &ThemeConfig, yaml: &str, errors: &mut Vec<Diag
         }
     }
     theme
+}
+
+/// Read a colour option: `#rrggbb`, `cmyk(c%, m%, y%, k%)`, or both (the screen and the print
+/// form, in either order). A CMYK-only colour gets its naive RGB conversion for screens.
+fn colour_pair(value: &str) -> Option<(String, Option<[f64; 4]>)> {
+    let value = value.trim();
+    let (rgb_part, cmyk_part) = match value.find("cmyk(") {
+        Some(at) => {
+            let end = at + value[at..].find(')')? + 1;
+            let rest = format!("{}{}", &value[..at], &value[end..]);
+            (rest.trim().trim_matches('/').trim().to_string(), Some(cmyk(&value[at..end])?))
+        }
+        None => (value.to_string(), None),
+    };
+    let rgb = match (rgb_part.is_empty(), cmyk_part) {
+        (true, Some([c, m, y, k])) => {
+            let channel = |v: f64| ((1.0 - v / 100.0) * (1.0 - k / 100.0) * 255.0).round() as u8;
+            format!("#{:02x}{:02x}{:02x}", channel(c), channel(m), channel(y))
+        }
+        (true, None) => return None,
+        (false, _) => colour(&rgb_part)?,
+    };
+    Some((rgb, cmyk_part))
+}
+
+/// Parse `cmyk(c%, m%, y%, k%)` (percentages 0 to 100) into its four components.
+fn cmyk(text: &str) -> Option<[f64; 4]> {
+    let inner = text.strip_prefix("cmyk(")?.strip_suffix(')')?;
+    let parts: Vec<f64> = inner
+        .split(',')
+        .map(|p| p.trim().strip_suffix('%').and_then(|n| n.trim().parse::<f64>().ok()))
+        .collect::<Option<_>>()?;
+    let [c, m, y, k] = parts[..] else { return None };
+    [c, m, y, k].iter().all(|v| (0.0..=100.0).contains(v)).then_some([c, m, y, k])
 }
 
 /// Normalize `#rrggbb` (or `#rgb`) to lower-case `#rrggbb`; `None` for anything else.
@@ -217,6 +262,20 @@ pub fn check_css(css: &str) -> Result<(), (usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmyk_colours_are_read_alone_or_beside_their_screen_form() {
+        assert_eq!(colour_pair("cmyk(0%, 100%, 100%, 0%)"), Some(("#ff0000".into(), Some([0.0, 100.0, 100.0, 0.0]))));
+        assert_eq!(
+            colour_pair("#b0182c / cmyk(0%, 90%, 75%, 25%)"),
+            Some(("#b0182c".into(), Some([0.0, 90.0, 75.0, 25.0])))
+        );
+        assert_eq!(colour_pair("cmyk(0%,90%,75%,25%) #B0182C").map(|p| p.0), Some("#b0182c".into()));
+        assert_eq!(colour_pair("#b0182c"), Some(("#b0182c".into(), None)));
+        assert_eq!(colour_pair("cmyk(0%, 90%, 75%)"), None);
+        assert_eq!(colour_pair("cmyk(0%, 190%, 75%, 0%)"), None);
+        assert_eq!(colour_pair("cmyk(0, 90, 75, 25)"), None);
+    }
 
     #[test]
     fn colours_are_normalized_and_checked() {

@@ -62,9 +62,28 @@ fn german_and_portuguese_editions_without_strings_print_their_own_labels() {
     }
     assert!(de["OEBPS/01-chapter.xhtml"].contains("aria-label=\"Zurück zur Anmerkung 1 im Text\""));
     assert!(de["OEBPS/content.opf"].contains(
-        "<meta property=\"schema:accessibilitySummary\">Text mit einer Überschrift für jedes Kapitel, einem \
-         Inhaltsverzeichnis und in beide Richtungen verlinkten Fußnoten. Keine Gefahren.</meta>"
+        "<meta property=\"schema:accessibilitySummary\">Text mit einer Überschrift für jedes Kapitel und einem \
+         Inhaltsverzeichnis. Keine Gefahren. Fußnoten sind in beide Richtungen mit ihren Verweisen verlinkt.</meta>"
     ));
+}
+
+#[test]
+fn the_accessibility_summary_mentions_footnotes_only_when_the_edition_has_some() {
+    let p = Project::report();
+    p.run(&["build", "--lang", "en", "--lang", "fr", "--format", "epub"]).expect_code(0);
+    for (lang, footnotes) in [("en", "Footnotes"), ("fr", "notes de bas de page")] {
+        let files = unzip(&p.dist(&format!("imrf-spotlight-{lang}.epub")));
+        let (_, opf, _) = files.iter().find(|(n, _, _)| n.ends_with("content.opf")).unwrap();
+        let opf = String::from_utf8_lossy(opf);
+        let summary = opf.split("accessibilitySummary\">").nth(1).unwrap().split('<').next().unwrap();
+        // The report has no footnotes (its notes are references in the text).
+        assert!(!summary.contains(footnotes), "{lang}: {summary}");
+    }
+    let p = Project::with_chapter("# Title\n\nA claim.[^1]\n\n[^1]: Its source.\n");
+    p.run(&["build", "--format", "epub"]).expect_code(0);
+    let files = unzip(&p.dist("minimal-en.epub"));
+    let (_, opf, _) = files.iter().find(|(n, _, _)| n.ends_with("content.opf")).unwrap();
+    assert!(String::from_utf8_lossy(opf).contains("Footnotes are linked to their references both ways."));
 }
 
 #[test]

@@ -24,6 +24,7 @@ mod layers;
 mod new;
 mod pdf;
 mod people;
+mod press;
 mod print;
 mod release;
 mod robust;

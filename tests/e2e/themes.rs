@@ -140,7 +140,7 @@ fn an_invalid_theme_colour_names_the_line_of_report_yaml() {
     run.expect_code(2);
     assert_eq!(
         run.first_error(),
-        "error: invalid colour `crimson` for theme.accent\n  --> report.yaml:10:3\n  = hint: write a colour as \"#rrggbb\" in quotes, e.g. \"#2f4b68\""
+        "error: invalid colour `crimson` for theme.accent\n  --> report.yaml:10:3\n  = hint: write a colour as \"#rrggbb\", \"cmyk(0%, 90%, 75%, 25%)\" or both (\"#b0182c cmyk(0%, 90%, 75%, 25%)\"), in quotes"
     );
     // Unquoted, `#` starts a YAML comment: the value would vanish without a word.
     let p = with_theme("theme:\n  accent: #b0182c\n");
@@ -218,13 +218,18 @@ fn on_print_sheets_the_cover_field_runs_into_the_bleed() {
     let args = ["build", "--lang", "en", "--format", "pdf", "--profile", "print", "--page", "a5", "--bleed", "3mm"];
     let p = Project::report();
     p.run(&args).expect_code(0);
+    // Print sheets are CMYK: poppler renders the accent's CMYK form with its own conversion, a
+    // little off the screen RGB, hence the wider tolerance.
     let red = [0xb0, 0x18, 0x2c];
+    let close = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 24);
     let (top, left, right, slug) = bleed_samples(&p.dist("imrf-spotlight-en.pdf"));
-    assert!(near(top, red) && near(left, red) && near(right, red), "{top:?} {left:?} {right:?}");
+    assert!(close(top, red) && close(left, red) && close(right, red), "{top:?} {left:?} {right:?}");
     assert!(near(slug, [255, 255, 255]), "no colour beyond the bleed: {slug:?}");
     // The built-in theme's band does the same.
     let p = with_theme("theme:\n  accent: \"#12ab34\"\n");
     p.run(&["build", "--format", "pdf", "--profile", "print", "--page", "a5", "--bleed", "3mm"]).expect_code(0);
     let (top, _, _, slug) = bleed_samples(&p.dist("minimal-en.pdf"));
-    assert!(near(top, [0x12, 0xab, 0x34]) && near(slug, [255, 255, 255]), "{top:?} {slug:?}");
+    // An RGB-only accent is converted by typst on print sheets: still the green, not exactly it.
+    let green = top[1] > top[0].saturating_add(60) && top[1] > top[2];
+    assert!(green && near(slug, [255, 255, 255]), "{top:?} {slug:?}");
 }

@@ -22,6 +22,9 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         Some(image) => (Some(Cover::Image(image.clone())), Vec::new()),
         None if plan.theme.cover => {
             let mut cover_files = job.typst.to_vec();
+            // The EPUB's cover is for screens: screen colours whatever the PDF's profile.
+            cover_files.retain(|f| f.path != typst::STYLE_PATH);
+            cover_files.push(typst::style_file(edition, &plan.theme, crate::project::print::Profile::Screen));
             cover_files.push(typst::cover_file(edition, &plan.theme));
             let (svg, diags) = export::cover_svg(job.shared, &pdf::settings(plan, edition), &cover_files);
             (svg.map(Cover::Svg), diags)

@@ -334,6 +334,17 @@ fn package_document(
 /// images lack a text alternative.
 fn accessibility_summary(edition: &Edition, count: ImageCount) -> String {
     let mut summary = edition.string("accessibility-summary").to_string();
+    // Chinese and Japanese sentences end in a full-width stop and run on without a space.
+    let join = |summary: &mut String, sentence: &str| {
+        if !summary.ends_with('。') {
+            summary.push(' ');
+        }
+        summary.push_str(sentence);
+    };
+    // Say only what the edition holds: footnotes when it has some.
+    if edition.chapters.iter().any(|c| !c.footnotes.is_empty()) {
+        join(&mut summary, edition.string("accessibility-footnotes"));
+    }
     let images = match count {
         ImageCount { images: 0, .. } => None,
         ImageCount { without_alt: 0, .. } => Some(edition.string("accessibility-images-described").to_string()),
@@ -345,11 +356,7 @@ fn accessibility_summary(edition: &Edition, count: ImageCount) -> String {
         ),
     };
     if let Some(images) = images {
-        // Chinese and Japanese sentences end in a full-width stop and run on without a space.
-        if !summary.ends_with('。') {
-            summary.push(' ');
-        }
-        summary.push_str(&images);
+        join(&mut summary, &images);
     }
     summary
 }

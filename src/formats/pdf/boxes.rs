@@ -35,16 +35,23 @@ fn fmt(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Recompute the offsets of the classic cross-reference table and of `startxref`.
-fn rebuild_xref(mut pdf: Vec<u8>) -> Option<Vec<u8>> {
+pub(super) fn rebuild_xref(pdf: Vec<u8>) -> Option<Vec<u8>> {
+    rebuild_xref_with(pdf, 0)
+}
+
+/// Rebuild the cross-reference table for at least `count` objects (objects appended after the
+/// last one need the table to grow; the trailer's `/Size` is the caller's).
+pub(super) fn rebuild_xref_with(mut pdf: Vec<u8>, min_count: usize) -> Option<Vec<u8>> {
     let xref_at = pdf.windows(6).rposition(|w| w == b"\nxref\n")? + 1;
     let trailer_at = xref_at + find(&pdf[xref_at..], b"trailer")?;
     let header = std::str::from_utf8(&pdf[xref_at..trailer_at]).ok()?;
     let count: usize = header.lines().nth(1)?.split_whitespace().nth(1)?.parse().ok()?;
+    let count = count.max(min_count);
     let mut offsets = vec![None; count];
     // Object headers start a line: "N 0 obj".
     let mut i = 0;

@@ -116,10 +116,12 @@ fn export(
     let list: Vec<PdfStandard> = settings
         .standards
         .iter()
-        .map(|s| match s {
-            Standard::A2b => PdfStandard::A_2b,
-            Standard::A3b => PdfStandard::A_3b,
-            Standard::Ua1 => PdfStandard::Ua_1,
+        .filter_map(|s| match s {
+            Standard::A2b => Some(PdfStandard::A_2b),
+            Standard::A3b => Some(PdfStandard::A_3b),
+            Standard::Ua1 => Some(PdfStandard::Ua_1),
+            // typst does not write PDF/X (typst#6012): `pdfx` adds it after the export.
+            Standard::X4 => None,
         })
         .collect();
     let standards = match PdfStandards::new(&list) {
@@ -148,6 +150,23 @@ fn export(
                             )
                             .with_hint("this is a bug in Spotlight; build without --bleed meanwhile")
                             .code(Code::Internal),
+                        );
+                        return (None, diags);
+                    }
+                }
+            } else {
+                bytes
+            };
+            let bytes = if settings.standards.contains(&Standard::X4) {
+                match super::pdfx::make_x4(&bytes) {
+                    Some(bytes) => bytes,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                "the PDF could not be made PDF/X-4: its structure is not what Spotlight expects",
+                            )
+                            .with_hint("build without --pdf-standard x-4 and report this as a bug")
+                            .code(Code::Standard),
                         );
                         return (None, diags);
                     }

@@ -1,8 +1,9 @@
 //! The PDF format: the model rendered to Typst (`typst`), compiled in Spotlight's own World
-//! (`world`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`).
+//! (`world`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`) and PDF/X-4 (`pdfx`).
 
 pub mod boxes;
 pub mod export;
+pub mod pdfx;
 pub mod typst;
 pub mod world;
 

@@ -71,7 +71,7 @@ impl TypstFile {
 pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>, theme: &Theme) -> Vec<TypstFile> {
     let chapters: Vec<TypstFile> =
         edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, print, i, c)).collect();
-    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition, theme)];
+    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition, theme, print.profile)];
     files.extend(chapters);
     files
 }
@@ -186,7 +186,8 @@ fn emoji_class() -> String {
     class
 }
 
-fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
+/// Render the style file (fonts, strings, theme options, the profile the colours are chosen for).
+pub fn style_file(edition: &Edition, theme: &Theme, profile: Profile) -> TypstFile {
     let emoji: &[String] = edition.meta.fonts.scripts.get(crate::lang::EMOJI).map_or(&[], Vec::as_slice);
     let stack = |families: &[Family]| {
         let inner: Vec<String> = families
@@ -238,8 +239,13 @@ fn style_file(edition: &Edition, theme: &Theme) -> TypstFile {
     for (name, colour) in &theme.colours {
         let _ = writeln!(text, "  {name}: rgb({}),", string(colour));
     }
+    for (name, [c, m, y, k]) in &theme.cmyk {
+        let _ = writeln!(text, "  {name}-cmyk: cmyk({c}%, {m}%, {y}%, {k}%),");
+    }
     let (w, h) = theme.cover_mm;
     let _ = writeln!(text, "  cover: {},\n  cover-width: {w:.3}mm,\n  cover-height: {h:.3}mm,\n)", theme.cover);
+    // The print profile sets colours for a press: CMYK, text in black ink only (see the template).
+    let _ = writeln!(text, "#let profile = \"{}\"", if profile == Profile::Print { "print" } else { "screen" });
     TypstFile { path: STYLE_PATH.to_string(), text, chapter: None, spans: Vec::new() }
 }
 
