@@ -126,6 +126,15 @@ meta loadavg_start "$LOAD_START"
 
 TIMINGS=0
 BUILD_HELP=$("$BIN" build --help 2>/dev/null || true)
+# Cold builds are cold: with a build cache (--no-cache exists), every measured cold build skips it;
+# the cached rebuilds below use a cache of their own.
+CACHE=0
+NOCACHE=()
+if [[ $BUILD_HELP == *--no-cache* ]]; then
+    CACHE=1
+    NOCACHE=(--no-cache)
+fi
+meta cache_supported "$CACHE"
 if [[ $BUILD_HELP == *--timings* ]]; then TIMINGS=1; fi
 meta timings_supported "$TIMINGS"
 
@@ -191,7 +200,7 @@ warnings() { grep -c '^warning' "$1" || true; }
 emit() {
     local log="$WORK/logs/emit-$(basename "$2").log"
     rm -rf -- "$2"
-    if ! "$BIN" build --project "$1" --out "$2" --format epub --emit typst >"$log" 2>&1; then
+    if ! "$BIN" build --project "$1" --out "$2" --format epub --emit typst "${NOCACHE[@]}" >"$log" 2>&1; then
         cat "$log" >&2
         say "bench.sh: the build of $1 failed"
         exit 1
@@ -213,18 +222,25 @@ say "report: $ROOT (editions from report.yaml), $RUNS runs each"
 emit "$ROOT" "$WORK/report-emit"
 meta report_warnings "$(warnings "$WORK/logs/emit-report-emit.log")"
 # one unmeasured warm-up of each kind
-"$BIN" build --project "$ROOT" --out "$WORK/out/warm" --jobs 1 >/dev/null 2>&1 || true
+"$BIN" build --project "$ROOT" --out "$WORK/out/warm" --jobs 1 "${NOCACHE[@]}" >/dev/null 2>&1 || true
 bash "$WORK/floor.sh" "$BIN" "$WORK/report-emit/typst" "$ROOT/fonts" "$WORK/out/warm"
 for ((i = 1; i <= RUNS; i++)); do
     extra=()
     ((i == RUNS)) && mapfile -t extra < <(timings_args report_all_j1)
-    run_once report_all_j1 "$i" "$BIN" build --project "$ROOT" --out @OUT@ --jobs 1 "${extra[@]}"
-    run_once report_all_default "$i" "$BIN" build --project "$ROOT" --out @OUT@
-    run_once report_pdf_j1 "$i" "$BIN" build --project "$ROOT" --out @OUT@ --format pdf --jobs 1
+    run_once report_all_j1 "$i" "$BIN" build --project "$ROOT" --out @OUT@ --jobs 1 "${NOCACHE[@]}" "${extra[@]}"
+    run_once report_all_default "$i" "$BIN" build --project "$ROOT" --out @OUT@ "${NOCACHE[@]}"
+    run_once report_pdf_j1 "$i" "$BIN" build --project "$ROOT" --out @OUT@ --format pdf --jobs 1 "${NOCACHE[@]}"
     run_once report_floor "$i" bash "$WORK/floor.sh" "$BIN" "$WORK/report-emit/typst" "$ROOT/fonts" @OUT@
     run_once report_floor_1t "$i" env RAYON_NUM_THREADS=1 \
         bash "$WORK/floor.sh" "$BIN" "$WORK/report-emit/typst" "$ROOT/fonts" @OUT@
 done
+if ((CACHE)); then
+    # A rebuild with nothing changed: the cache filled once, then every run served from it.
+    "$BIN" build --project "$ROOT" --out "$WORK/out/warm" --cache "$WORK/cache-report" >/dev/null 2>&1
+    for ((i = 1; i <= RUNS; i++)); do
+        run_once report_cached "$i" "$BIN" build --project "$ROOT" --out @OUT@ --cache "$WORK/cache-report"
+    done
+fi
 meta report_pages "$(pages "$WORK/logs/report_all_j1.1.log")"
 save_timings report_all_j1 "$WORK/logs/report_all_j1.$RUNS.log"
 
@@ -323,11 +339,11 @@ EOF
     for ((i = 1; i <= BOOK_RUNS; i++)); do
         extra=()
         ((i == BOOK_RUNS)) && mapfile -t extra < <(timings_args book_all_j1)
-        run_once book_all_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 1 "${extra[@]}"
-        run_once book_all_j2 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 2
-        run_once book_en_j2 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 2 --lang en
-        run_once book_pdf_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --format pdf --jobs 1
-        run_once book_epub_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --format epub --jobs 1
+        run_once book_all_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 1 "${NOCACHE[@]}" "${extra[@]}"
+        run_once book_all_j2 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 2 "${NOCACHE[@]}"
+        run_once book_en_j2 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --jobs 2 --lang en "${NOCACHE[@]}"
+        run_once book_pdf_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --format pdf --jobs 1 "${NOCACHE[@]}"
+        run_once book_epub_j1 "$i" "$BIN" build --project "$BOOK" --out @OUT@ --format epub --jobs 1 "${NOCACHE[@]}"
         run_once book_floor "$i" bash "$WORK/floor.sh" "$BIN" "$WORK/book-emit/typst" "$BOOK/fonts" @OUT@
         run_once book_floor_1t "$i" env RAYON_NUM_THREADS=1 \
             bash "$WORK/floor.sh" "$BIN" "$WORK/book-emit/typst" "$BOOK/fonts" @OUT@
@@ -335,6 +351,23 @@ EOF
             run_once pandoc "$i" bash "$WORK/pandoc.sh" "$PANDOC_BIN" "$BOOK" @OUT@ "$PANDOC_PDF" "${LANGS[@]}"
         fi
     done
+    if ((CACHE)); then
+        # Nothing changed: every artifact from the cache. One chapter of one edition changed (a new
+        # sentence in each run, in a copy of the book): only that edition is typeset again.
+        "$BIN" build --project "$BOOK" --out "$WORK/out/warm" --cache "$WORK/cache-book" >/dev/null 2>&1
+        rm -rf -- "$WORK/book-edit"
+        cp -r -- "$BOOK" "$WORK/book-edit"
+        "$BIN" build --project "$WORK/book-edit" --out "$WORK/out/warm" --cache "$WORK/cache-book" >/dev/null 2>&1
+        edit_lang=${LANGS[1]:-${LANGS[0]}}
+        edit_file=$(find "$WORK/book-edit/chapters/$edit_lang" -name '[0-9]*.md' | sort | head -n 1)
+        meta book_edited "$edit_lang: $(basename "$edit_file")"
+        for ((i = 1; i <= BOOK_RUNS; i++)); do
+            run_once book_cached "$i" "$BIN" build --project "$BOOK" --out @OUT@ --cache "$WORK/cache-book"
+            printf '\nOne more sentence, number %s.\n' "$i" >>"$edit_file"
+            run_once book_one_chapter "$i" "$BIN" build --project "$WORK/book-edit" --out @OUT@ \
+                --cache "$WORK/cache-book"
+        done
+    fi
     meta book_pages "$(pages "$WORK/logs/book_all_j1.1.log")"
     save_timings book_all_j1 "$WORK/logs/book_all_j1.$BOOK_RUNS.log"
 fi

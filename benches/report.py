@@ -27,6 +27,9 @@ DESCRIPTIONS = {
     "book_floor": "big book: floor (emitted Typst, typst alone, 1 by 1)",
     "book_floor_1t": "big book: floor, typst on 1 thread (RAYON_NUM_THREADS=1)",
     "pandoc": "big book: Pandoc, 5 editions, 1 by 1",
+    "report_cached": "report: rebuild with nothing changed (build cache)",
+    "book_cached": "big book: rebuild with nothing changed (build cache)",
+    "book_one_chapter": "big book: one chapter of one edition changed (build cache)",
 }
 
 
@@ -128,6 +131,17 @@ def main():
         v = rss("book_all_j2") / rss("book_en_j2")
         ratio("book_rss_ratio", "big book: peak RSS 5 editions / 1 edition (--jobs 2)", round(v, 2), "x",
               "<= 2.5x", v <= 2.5)
+    if med("report_all_default") and med("report_cached"):
+        v = med("report_all_default") / med("report_cached")
+        ratio("report_cached_speedup", "report: cold build / rebuild with nothing changed", round(v, 1), "x",
+              ">= 20x", v >= 20)
+    if med("book_all_j2") and med("book_cached"):
+        v = med("book_all_j2") / med("book_cached")
+        ratio("book_cached_speedup", "big book: cold build / rebuild with nothing changed", round(v, 1), "x",
+              ">= 20x", v >= 20)
+    if med("book_all_j2") and med("book_one_chapter"):
+        ratio("book_one_chapter_share", "big book: one chapter changed / cold build (--jobs 2)",
+              round(med("book_one_chapter") / med("book_all_j2") * 100, 1), "%", "(info)", None)
     if med("book_all_j1") and med("book_epub_j1"):
         ratio("book_epub_share", "big book: EPUB-only time / full build (--jobs 1)",
               round(med("book_epub_j1") / med("book_all_j1") * 100, 1), "%", "(info)", None)
