@@ -5,6 +5,8 @@
 //! a check, a build that emits its Typst, or a web site (many files; always rebuilt).
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 use std::time::Instant;
 
 use super::{Artifact, Outcome, Progress, artifact_path, run_uncached};
@@ -19,14 +21,16 @@ pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
     let shared = fingerprint::shared(plan);
     let keys: Vec<Vec<(Format, Digest)>> = plan
         .editions
-        .iter()
+        .par_iter()
         .map(|ed| plan.formats.iter().map(|&f| (f, fingerprint::key(plan, &shared, ed, f))).collect())
         .collect();
     let mut served = Outcome::default();
     let mut rest = plan.clone();
     rest.editions.clear();
-    for (ed, keys) in plan.editions.iter().zip(&keys) {
-        match lookup(plan, cache, keys) {
+    // Reading and checking entries is I/O and hashing: spread over the cores.
+    let found: Vec<Option<Vec<(Format, Entry)>>> = keys.par_iter().map(|keys| lookup(plan, cache, keys)).collect();
+    for (ed, entries) in plan.editions.iter().zip(found) {
+        match entries {
             Some(entries) => serve(plan, ed, entries, progress, &mut served),
             None => rest.editions.push(ed.clone()),
         }

@@ -8,6 +8,7 @@ use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::{CONFIG_FILE, EditionPlan, Format, Plan};
@@ -16,7 +17,7 @@ use super::{CONFIG_FILE, EditionPlan, Format, Plan};
 const SHARED: &[&str] = &[CONFIG_FILE, "people.yaml", "bibliography", "fonts", "theme"];
 
 /// Bump when the cache's entry format or what a key covers changes.
-const SCHEME: &str = "spotlight-cache-2";
+const SCHEME: &str = "spotlight-cache-3";
 
 /// A 128-bit content hash, in hex.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,29 +37,50 @@ impl Hash {
         self.0.write(bytes);
     }
 
+    /// Hash every file under `rel` (or `rel` itself): names in path order, each content hashed on
+    /// its own so the reading and hashing of large folders (fonts) is spread over the cores.
     fn tree(&mut self, root: &Path, rel: &Path) {
-        let path = root.join(rel);
-        if path.is_dir() {
-            let mut entries: Vec<PathBuf> = fs::read_dir(&path)
-                .map(|d| d.filter_map(|e| e.ok()).map(|e| rel.join(e.file_name())).collect())
-                .unwrap_or_default();
-            entries.sort();
-            for entry in entries {
-                self.tree(root, &entry);
-            }
-        } else if path.is_file() {
+        let mut files = Vec::new();
+        list(root, rel, &mut files);
+        let digests: Vec<Digest> = files
+            .par_iter()
+            .map(|rel| match fs::read(root.join(rel)) {
+                Ok(bytes) => bytes_digest(&bytes),
+                // An unreadable file hashes apart from every content, so it never matches a stored key.
+                Err(_) => Digest("unreadable".into()),
+            })
+            .collect();
+        for (rel, digest) in files.iter().zip(digests) {
             self.field(rel.to_string_lossy().as_bytes());
-            // An unreadable file hashes apart from every content, so it never matches a stored key.
-            match fs::read(&path) {
-                Ok(bytes) => self.field(&bytes),
-                Err(_) => self.field(b"\0unreadable"),
-            }
+            self.field(digest.0.as_bytes());
         }
     }
 
     fn finish(self) -> Digest {
         Digest(format!("{:032x}", self.0.finish128().as_u128()))
     }
+}
+
+/// The files under `rel` (or `rel` itself when it is a file), in path order.
+fn list(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+    let path = root.join(rel);
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = fs::read_dir(&path)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| rel.join(e.file_name())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for entry in entries {
+            list(root, &entry, out);
+        }
+    } else if path.is_file() {
+        out.push(rel.to_path_buf());
+    }
+}
+
+fn bytes_digest(bytes: &[u8]) -> Digest {
+    let mut h = Hash::new();
+    h.field(bytes);
+    h.finish()
 }
 
 /// The hash of everything the editions share, computed once per run.
@@ -107,9 +129,7 @@ pub fn file(root: &Path, rel: &Path) -> Option<Digest> {
 
 /// The content hash of bytes.
 pub fn bytes(bytes: &[u8]) -> Digest {
-    let mut h = Hash::new();
-    h.field(bytes);
-    h.finish()
+    bytes_digest(bytes)
 }
 
 #[cfg(test)]
