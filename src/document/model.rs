@@ -325,7 +325,7 @@ pub enum Block {
     },
     /// A numbered figure: an image alone in its paragraph with a title or an id; `path` as for
     /// `Inline::Image`.
-    Figure { span: Span, path: String, alt: String, caption: Caption },
+    Figure { span: Span, path: String, alt: String, caption: Caption, width: Option<String> },
     /// A thematic break.
     Rule { span: Span },
     /// A generated reference list: one entry per cited work, with its anchor id.
@@ -401,8 +401,9 @@ pub enum Inline {
     Code(String),
     /// A hyperlink: external URL, or an internal target resolved by the renderers.
     Link { span: Span, target: LinkTarget, content: Vec<Inline> },
-    /// An image; `path` is relative to the project root and known to exist inside it.
-    Image { span: Span, path: String, alt: String },
+    /// An image; `path` is relative to the project root and known to exist inside it; `width` as
+    /// the author gave it (`{width=50%}`), else its natural size up to the line's width.
+    Image { span: Span, path: String, alt: String, width: Option<String> },
     /// A reference to a footnote of the same chapter, by label.
     FootnoteRef { span: Span, label: String },
     /// A cross-reference to a figure, table or section of the edition (`@fig:map`); `text` and

@@ -259,7 +259,7 @@ mod tests {
     use crate::document::model::{ChapterKind, Footnote, Span};
 
     fn image(alt: &str) -> Inline {
-        Inline::Image { span: Span::default(), path: "a.png".into(), alt: alt.into() }
+        Inline::Image { span: Span::default(), path: "a.png".into(), alt: alt.into(), width: None }
     }
 
     #[test]

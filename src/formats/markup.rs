@@ -143,8 +143,8 @@ impl<'e> Writer<'e> {
     fn block(&mut self, block: &Block, tight: bool) {
         match block {
             Block::Paragraph { content, .. } => {
-                if let [Inline::Image { path, alt, .. }] = content.as_slice() {
-                    let _ = writeln!(self.out, "<figure>{}</figure>", self.img(path, alt));
+                if let [Inline::Image { path, alt, width, .. }] = content.as_slice() {
+                    let _ = writeln!(self.out, "<figure>{}</figure>", self.img(path, alt, width.as_deref()));
                 } else if tight {
                     self.inlines(content);
                 } else {
@@ -263,8 +263,8 @@ impl<'e> Writer<'e> {
                 }
                 self.out.push_str("</tbody>\n</table>\n");
             }
-            Block::Figure { path, alt, caption, .. } => {
-                let img = self.img(path, alt);
+            Block::Figure { path, alt, caption, width, .. } => {
+                let img = self.img(path, alt, width.as_deref());
                 let _ = write!(self.out, "<figure class=\"numbered\"{}>{img}<figcaption>", id_attribute(caption));
                 self.caption(caption);
                 self.out.push_str("</figcaption></figure>\n");
@@ -278,7 +278,7 @@ impl<'e> Writer<'e> {
                     let _ = writeln!(self.out, "<p class=\"person-detail\">{}</p>", xml(detail));
                 }
                 if let Some((path, alt)) = portrait {
-                    let _ = writeln!(self.out, "<figure class=\"portrait\">{}</figure>", self.img(path, alt));
+                    let _ = writeln!(self.out, "<figure class=\"portrait\">{}</figure>", self.img(path, alt, None));
                 }
                 self.blocks(bio);
                 if let Some(url) = url {
@@ -366,8 +366,8 @@ impl<'e> Writer<'e> {
                 self.inlines(content);
                 self.out.push_str("</a>");
             }
-            Inline::Image { path, alt, .. } => {
-                let img = self.img(path, alt);
+            Inline::Image { path, alt, width, .. } => {
+                let img = self.img(path, alt, width.as_deref());
                 self.out.push_str(&img);
             }
             Inline::FootnoteRef { label, .. } => self.noteref(label),
@@ -403,9 +403,11 @@ impl<'e> Writer<'e> {
         format!("{file}#{}", url(&fragment))
     }
 
-    fn img(&self, path: &str, alt: &str) -> String {
+    fn img(&self, path: &str, alt: &str, width: Option<&str>) -> String {
         let src = self.images.get(path).map_or(path, String::as_str);
-        format!("<img src=\"{}\" alt=\"{}\"/>", xml(&url(src)), xml(alt))
+        // The author's width; never wider than the text column.
+        let style = width.map_or(String::new(), |w| format!(" style=\"width: {}; max-width: 100%\"", xml(w)));
+        format!("<img src=\"{}\" alt=\"{}\"{style}/>", xml(&url(src)), xml(alt))
     }
 
     fn noteref(&mut self, label: &str) {

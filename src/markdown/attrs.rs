@@ -1,7 +1,8 @@
 //! Pandoc-crossref-style syntax in Markdown: a trailing `{#id}` on a heading, a figure or a table
 //! caption; the `Table: …` (or `: …`) caption paragraph beside a table; and cross-references
 //! written like citations (`@fig:map`, `[see @fig:a; @tbl:b]`). Edits comrak nodes before they are
-//! lowered, so the attribute text never reaches the model. Knows nothing of numbering.
+//! lowered, so the attribute text never reaches the model; and `{width=50%}` (with or without an
+//! id) after an image. Knows nothing of numbering.
 
 use std::borrow::Cow;
 
@@ -65,28 +66,91 @@ pub fn take_trailing_id<'a>(node: &'a AstNode<'a>) -> Option<String> {
     Some(id)
 }
 
-/// If `paragraph` holds one image and at most a `{#id}` after it, return the image node and the
-/// id (the `{#id}` removed from the tree).
-pub fn figure_parts<'a>(paragraph: &'a AstNode<'a>) -> Option<(&'a AstNode<'a>, Option<String>)> {
-    let image = paragraph.first_child()?;
-    if !matches!(image.data().value, NodeValue::Image(_)) {
+/// Attributes written in braces after an image: `{#fig:map width=50%}`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImageAttrs {
+    /// The figure's id, without `#`.
+    pub id: Option<String>,
+    /// The displayed width as written (`50%`, `8cm`, `300px`), checked by [`valid_width`].
+    pub width: Option<String>,
+}
+
+/// Whether a width can be given to an image in every format: a number and one of `%`, `cm`, `mm`,
+/// `in`, `pt`, `px`, `em`.
+pub fn valid_width(width: &str) -> bool {
+    let unit_at = width.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(width.len());
+    let (number, unit) = width.split_at(unit_at);
+    number.parse::<f64>().is_ok_and(|n| n > 0.0) && ["%", "cm", "mm", "in", "pt", "px", "em"].contains(&unit)
+}
+
+/// Read a `{...}` at the start of `text` as image attributes; the text after it. `None` when the
+/// braces do not hold attribute syntax (every word `#id` or `key=value`), so `{see}` stays text; an
+/// error names an unknown key or a width no format can use.
+pub fn leading_attrs(text: &str) -> Option<(Result<ImageAttrs, String>, &str)> {
+    let inner = text.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    let (body, rest) = (&inner[..close], &inner[close + 1..]);
+    let words: Vec<&str> = body.split_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| w.starts_with('#') || w.contains('=')) {
         return None;
     }
+    let mut attrs = ImageAttrs::default();
+    for word in words {
+        if let Some(id) = word.strip_prefix('#') {
+            attrs.id = Some(id.to_string());
+        } else if let Some(width) = word.strip_prefix("width=") {
+            let width = width.trim_matches('"');
+            if !valid_width(width) {
+                return Some((Err(format!("invalid image width `{width}`")), rest));
+            }
+            attrs.width = Some(width.to_string());
+        } else {
+            let key = word.split('=').next().unwrap_or(word);
+            return Some((Err(format!("unknown image attribute `{key}`")), rest));
+        }
+    }
+    Some((Ok(attrs), rest))
+}
+
+/// If `paragraph` holds one image and at most `{#id width=...}` after it, and would be a figure
+/// (it has an id or a title), return the image node and its attributes (removed from the tree).
+pub fn figure_parts<'a>(paragraph: &'a AstNode<'a>) -> Option<(&'a AstNode<'a>, Result<ImageAttrs, String>)> {
+    let image = paragraph.first_child()?;
+    let NodeValue::Image(link) = &image.data().value else { return None };
+    let titled = !link.title.trim().is_empty();
     let rest: Vec<_> = image.following_siblings().skip(1).collect();
     let mut joined = String::new();
     for node in &rest {
         joined.push_str(&text_of(node)?);
     }
-    let id = if joined.trim().is_empty() {
-        None
+    let attrs = if joined.trim().is_empty() {
+        Ok(ImageAttrs::default())
     } else {
-        match split_trailing_id(&joined) {
-            Some(("", id)) => Some(id.to_string()),
+        match leading_attrs(joined.trim()) {
+            Some((attrs, "")) => attrs,
             _ => return None,
         }
     };
+    // Without an id or a title the image stays an image in its paragraph, with its width.
+    if !titled && attrs.as_ref().is_ok_and(|a| a.id.is_none()) {
+        return None;
+    }
     rest.iter().for_each(|c| c.detach());
-    Some((image, id))
+    Some((image, attrs))
+}
+
+/// Remove `{width=...}` from the text right after an inline image; its attributes.
+pub fn take_image_attrs<'a>(image: &'a AstNode<'a>) -> Option<Result<ImageAttrs, String>> {
+    let next = image.next_sibling()?;
+    let text = text_of(next)?;
+    let (attrs, rest) = leading_attrs(&text)?;
+    let rest = rest.to_string();
+    if rest.is_empty() {
+        next.detach()
+    } else {
+        set_text(next, rest)
+    }
+    Some(attrs)
 }
 
 /// Whether `paragraph` opens with `Table:` or `: ` (a table caption, when it stands beside a table).
@@ -165,6 +229,17 @@ mod tests {
         assert_eq!(split_trailing_id("a {#b c}"), None);
         assert_eq!(split_trailing_id("a {b}"), None);
         assert_eq!(split_trailing_id("{#}"), None);
+    }
+
+    #[test]
+    fn image_attributes_are_read_and_checked() {
+        let (attrs, rest) = leading_attrs("{#fig:a width=50%} and more").unwrap();
+        assert_eq!(attrs, Ok(ImageAttrs { id: Some("fig:a".into()), width: Some("50%".into()) }));
+        assert_eq!(rest, " and more");
+        assert_eq!(leading_attrs("{see below}"), None);
+        assert_eq!(leading_attrs("{width=abc}").unwrap().0, Err("invalid image width `abc`".into()));
+        assert_eq!(leading_attrs("{height=3cm}").unwrap().0, Err("unknown image attribute `height`".into()));
+        assert!(valid_width("8.5cm") && valid_width("300px") && !valid_width("0%") && !valid_width("3"));
     }
 
     #[test]

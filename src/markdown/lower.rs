@@ -281,8 +281,8 @@ impl<'t> Lowerer<'t> {
                 let beside_table = attrs::is_table(node.previous_sibling()) || attrs::is_table(node.next_sibling());
                 if beside_table && attrs::is_caption(node) {
                     self.table_caption(node, span, out);
-                } else if let Some((image, id)) = attrs::figure_parts(node)
-                    && let Some(figure) = self.figure(image, id, span)
+                } else if let Some((image, attrs)) = attrs::figure_parts(node)
+                    && let Some(figure) = self.figure(image, attrs, span)
                 {
                     out.extend(figure);
                 } else {
@@ -378,11 +378,17 @@ impl<'t> Lowerer<'t> {
 
     /// Lower an image alone in its paragraph into a numbered figure, when it has a title (the
     /// caption) or an id (then the alt text is also the caption); `None` leaves it a plain image.
-    fn figure<'a>(&mut self, image: &'a AstNode<'a>, id: Option<String>, span: Span) -> Option<Option<Block>> {
+    fn figure<'a>(
+        &mut self,
+        image: &'a AstNode<'a>,
+        attrs: Result<attrs::ImageAttrs, String>,
+        span: Span,
+    ) -> Option<Option<Block>> {
         let (url, title) = match &image.data().value {
             NodeValue::Image(link) => (link.url.clone(), link.title.trim().to_string()),
             _ => return None,
         };
+        let attrs::ImageAttrs { id, width } = self.image_attrs(attrs, span);
         if title.is_empty() && id.is_none() {
             return None;
         }
@@ -391,7 +397,7 @@ impl<'t> Lowerer<'t> {
         let alt = plain_text(&described);
         let content = if title.is_empty() { described } else { self.punctuated(vec![Inline::Text(title)], span) };
         let caption = Caption { span, id, number: 0, label: String::new(), content };
-        Some(self.image_path(&url, span).map(|path| Block::Figure { span, path, alt, caption }))
+        Some(self.image_path(&url, span).map(|path| Block::Figure { span, path, alt, caption, width }))
     }
 
     /// Lower a `Table: …` paragraph into the caption of the table before it, or the one after it.
@@ -522,6 +528,14 @@ impl<'t> Lowerer<'t> {
                 None
             }
         }
+    }
+
+    /// The attributes of an image, or none after reporting why they cannot be used.
+    fn image_attrs(&mut self, attrs: Result<attrs::ImageAttrs, String>, span: Span) -> attrs::ImageAttrs {
+        attrs.unwrap_or_else(|message| {
+            self.error(span, message, "write e.g. `{width=50%}` or `{#fig:id width=8cm}` (units: % cm mm in pt px em)");
+            attrs::ImageAttrs::default()
+        })
     }
 
     fn image_path(&mut self, url: &str, span: Span) -> Option<String> {

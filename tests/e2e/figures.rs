@@ -156,3 +156,45 @@ fn an_image_without_alt_text_warns_in_a_screen_build() {
     assert!(err.contains("--> chapters/en/03-more.md:7:5"), "{err}");
     p.run(&["build", "--format", "epub", "--deny-warnings"]).expect_code(1);
 }
+
+#[test]
+fn an_author_given_image_width_reaches_the_pdf_and_the_epub() {
+    let p = Project::copy_of(&common::fixture("figures"));
+    let path = p.path().join("chapters/en/01-method.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let extra = "\nA square in the text ![a small square](img/square.png){width=3cm} stands here.\n\n\
+                 ![A wide square](img/square.png \"Half the column.\"){#fig:half width=50%}\n";
+    std::fs::write(&path, format!("{text}{extra}")).unwrap();
+    p.run(&["build"]).expect_code(0);
+    let epub = unzip(&p.dist("figures-en.epub"));
+    let page = epub
+        .iter()
+        .find(|(n, ..)| n.ends_with("01-method.xhtml"))
+        .map(|(_, b, _)| String::from_utf8_lossy(b).into_owned());
+    let page = page.expect("the chapter's XHTML");
+    assert!(page.contains("style=\"width: 3cm; max-width: 100%\""), "the inline image keeps its width");
+    assert!(page.contains("style=\"width: 50%; max-width: 100%\""), "the figure keeps its width");
+    assert!(page.contains("stands here"), "the attribute text is gone, the sentence stays");
+    assert!(!page.contains("{width"), "no attribute text reaches the EPUB");
+    assert!(!pdf_text(&p.dist("figures-en.pdf")).contains("{width"), "no attribute text reaches the PDF");
+    if tool_available("pdfimages") {
+        let out = std::process::Command::new("pdfimages").arg("-list").arg(p.dist("figures-en.pdf")).output().unwrap();
+        let list = String::from_utf8_lossy(&out.stdout);
+        // 16 pixels over 3 cm is 13.5 ppi: the image is drawn at the author's width.
+        let ppis: Vec<u32> = list.lines().skip(2).filter_map(|l| l.split_whitespace().nth(12)?.parse().ok()).collect();
+        assert!(ppis.iter().any(|p| (13..=14).contains(p)), "ppi of the images: {ppis:?}\n{list}");
+    }
+}
+
+#[test]
+fn an_unusable_image_width_names_file_and_line() {
+    let p = Project::with_chapter("# One\n\nText ![a](img.png){width=wide} here.\n");
+    p.write(
+        "chapters/en/img.png",
+        std::fs::read(common::fixture("figures").join("chapters/en/img/square.png")).unwrap(),
+    );
+    let run = p.run(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let err = run.first_error();
+    assert!(err.contains("invalid image width `wide`") && err.contains("01-chapter.md:3"), "{err}");
+}

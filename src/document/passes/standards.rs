@@ -77,7 +77,7 @@ pub fn alt_text(edition: &Edition, ua: bool) -> Vec<Diagnostic> {
             diags.push(d.in_file(&chapter.source).at(span.line, span.column));
         };
         let mut inline = |i: &Inline| {
-            if let Inline::Image { span, alt, path } = i
+            if let Inline::Image { span, alt, path, .. } = i
                 && alt.trim().is_empty()
             {
                 report(*span, path);

@@ -232,10 +232,10 @@ pub fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<D
         visit_inlines(&chapter.title, &mut visit);
         crate::document::walk::visit_blocks(&chapter.blocks, &mut |block| {
             if let crate::document::model::Block::Profile { portrait: Some((path, _)), .. } = block {
-                visit(&Inline::Image { span: Span::default(), path: path.clone(), alt: String::new() });
+                visit(&Inline::Image { span: Span::default(), path: path.clone(), alt: String::new(), width: None });
             }
             if let crate::document::model::Block::Figure { span, path, alt, .. } = block {
-                visit(&Inline::Image { span: *span, path: path.clone(), alt: alt.clone() });
+                visit(&Inline::Image { span: *span, path: path.clone(), alt: alt.clone(), width: None });
             }
         });
     }

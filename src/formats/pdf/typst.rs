@@ -186,6 +186,14 @@ fn emoji_class() -> String {
     class
 }
 
+/// A width the Markdown checked (`valid_width`) as a Typst length: CSS pixels are 0.75 pt.
+fn typst_length(width: &str) -> String {
+    match width.strip_suffix("px").and_then(|n| n.parse::<f64>().ok()) {
+        Some(px) => format!("{}pt", px * 0.75),
+        None => width.to_string(),
+    }
+}
+
 /// Render the style file (fonts, strings, theme options, the profile the colours are chosen for).
 pub fn style_file(edition: &Edition, theme: &Theme, profile: Profile) -> TypstFile {
     let emoji: &[String] = edition.meta.fonts.scripts.get(crate::lang::EMOJI).map_or(&[], Vec::as_slice);
@@ -461,8 +469,11 @@ impl Writer<'_> {
                 }
                 self.out.push(')');
             }
-            Block::Figure { path, alt, caption, .. } => {
+            Block::Figure { path, alt, caption, width, .. } => {
                 let _ = write!(self.out, "#md-figure({}, alt: {}", string(&format!("/{path}")), string(alt));
+                if let Some(width) = width {
+                    let _ = write!(self.out, ", width: {}", typst_length(width));
+                }
                 self.caption_args(caption);
                 self.out.push(')');
             }
@@ -562,9 +573,13 @@ impl Writer<'_> {
                     }
                 }
             }
-            Inline::Image { span, path, alt } => {
+            Inline::Image { span, path, alt, width } => {
                 self.mark(*span);
-                let _ = write!(self.out, "#md-image({}, alt: {})", string(&format!("/{path}")), string(alt));
+                let _ = write!(self.out, "#md-image({}, alt: {}", string(&format!("/{path}")), string(alt));
+                if let Some(width) = width {
+                    let _ = write!(self.out, ", width: {}", typst_length(width));
+                }
+                self.out.push(')');
             }
             Inline::FootnoteRef { span, label } => {
                 self.mark(*span);

@@ -139,8 +139,16 @@ impl Lowerer<'_> {
             }
             NodeValue::Image(link) => {
                 let alt = plain_text(&self.inlines_of(node));
+                let attrs = attrs::take_image_attrs(node).map(|a| self.image_attrs(a, span)).unwrap_or_default();
+                if attrs.id.is_some() {
+                    self.error(
+                        span,
+                        "an id on an image inside text",
+                        "give the image a paragraph of its own to make it a figure with an id",
+                    );
+                }
                 if let Some(path) = self.image_path(&link.url, span) {
-                    out.push(Inline::Image { span, path, alt });
+                    out.push(Inline::Image { span, path, alt, width: attrs.width });
                 }
             }
             NodeValue::FootnoteReference(r) => {
