@@ -224,6 +224,14 @@ fn regressions() -> Vec<Case> {
         file("report.yaml", &REPORT.replace("style: chicago-author-date", "style: 2022-02-30")),
         // Found by this fuzzer: a NUL escape in a YAML value became a glyph error naming no file.
         file("chapters/en/edition.yaml", &EDITION.replace("subtitle: A subtitle", "subtitle: \"\\u0000\"")),
+        // Found by this fuzzer (seed 42): PDF/A with the print profile met its CMYK colours, and
+        // typst refused them with an error naming no file.
+        Case {
+            file: None,
+            args: vec!["--pdf-standard".into(), "a-2b".into(), "--profile".into(), "print".into()],
+            epoch: None,
+            build: false,
+        },
     ]
 }
 

@@ -140,3 +140,12 @@ fn x4_needs_the_print_profile() {
     );
     p.run(&["build", "--format", "pdf", "--profile", "print", "--pdf-standard", "x-4"]).expect_code(0);
 }
+
+#[test]
+fn a_print_profile_pdf_a_keeps_its_colours_in_rgb_and_builds() {
+    // PDF/A's output intent is sRGB: press colour would make typst refuse the export.
+    let p = Project::copy_of(&common::fixture("minimal"));
+    p.run(&["build", "--profile", "print", "--pdf-standard", "a-2b", "--format", "pdf"]).expect_code(0);
+    let content = qdf(&p.dist("minimal-en.pdf"));
+    assert!(content.contains("pdfaid"), "the PDF claims PDF/A");
+}

@@ -9,7 +9,7 @@ use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, In
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
-use crate::project::print::{PrintSettings, Profile};
+use crate::project::print::{PrintSettings, Profile, Standard};
 use crate::project::theme::{self, Theme};
 
 /// The virtual path of the template the generated files import: the theme's, else the built-in one.
@@ -71,7 +71,11 @@ impl TypstFile {
 pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>, theme: &Theme) -> Vec<TypstFile> {
     let chapters: Vec<TypstFile> =
         edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, print, i, c)).collect();
-    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition, theme, print.profile)];
+    // Press colour (CMYK) goes with the print profile, except under PDF/A: its output intent is
+    // sRGB, and typst refuses CMYK there; a print-profile PDF/A keeps the print layout in RGB.
+    let archival = print.standards.iter().any(|s| matches!(s, Standard::A2b | Standard::A3b));
+    let colour = if archival { Profile::Screen } else { print.profile };
+    let mut files = vec![main_file(edition, print, cover, &chapters), style_file(edition, theme, colour)];
     files.extend(chapters);
     files
 }
