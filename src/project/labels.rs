@@ -19,6 +19,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("ar", include_str!("labels/ar.yaml")),
     ("he", include_str!("labels/he.yaml")),
     ("zh", include_str!("labels/zh.yaml")),
+    ("zh-Hant", include_str!("labels/zh-Hant.yaml")),
     ("ja", include_str!("labels/ja.yaml")),
     ("ru", include_str!("labels/ru.yaml")),
     ("pt", include_str!("labels/pt.yaml")),
@@ -58,11 +59,14 @@ pub fn is_key(key: &str) -> bool {
 }
 
 /// Resolve every label of an edition in `lang`: `edition.yaml`'s `strings` first, then the shipped
-/// labels of the full tag, then of its primary language (`de` for `de-AT`), then English, with a
+/// labels of the full tag, then of its primary language (`de` for `de-AT`; Traditional Chinese for
+/// `zh-TW` and `zh-Hant`), then English, with a
 /// warning naming each key that falls back to English.
 pub fn resolve(lang: &str, overrides: &Labels, config_file: &Path) -> (Labels, Vec<Diagnostic>) {
     let full = shipped_for(lang);
-    let primary = shipped_for(crate::lang::primary(lang));
+    // Traditional Chinese (`zh-TW`, `zh-Hant-HK`, ...) takes the Traditional labels, not `zh`'s.
+    let traditional = crate::lang::script_of(lang).is_some_and(|s| s.name == "chinese-traditional");
+    let primary = shipped_for(if traditional { "zh-Hant" } else { crate::lang::primary(lang) });
     let mut labels = Labels::new();
     let mut warnings = Vec::new();
     for (key, english) in english() {
@@ -125,7 +129,8 @@ mod tests {
                 ours.dedup();
                 assert_eq!(theirs, ours, "{lang}.yaml `{key}` placeholders");
             }
-            for (code, _) in SHIPPED {
+            // A language's name (`language-zh`) serves its regional and script variants too.
+            for (code, _) in SHIPPED.iter().filter(|(code, _)| !code.contains('-')) {
                 assert!(labels.contains_key(&format!("language-{code}")), "{lang}.yaml names {code}");
             }
         }
@@ -138,6 +143,16 @@ mod tests {
                 assert_ne!(labels[key], english()[key], "{lang} `{key}`");
             }
         }
+    }
+
+    #[test]
+    fn traditional_chinese_editions_take_the_traditional_labels() {
+        for tag in ["zh-Hant", "zh-TW", "zh-Hant-HK"] {
+            let (labels, warnings) = resolve(tag, &Labels::new(), Path::new("e.yaml"));
+            assert_eq!(labels["contents"], "目錄", "{tag}");
+            assert!(warnings.is_empty(), "{tag}: {warnings:?}");
+        }
+        assert_eq!(resolve("zh-CN", &Labels::new(), Path::new("e.yaml")).0["contents"], "目录");
     }
 
     #[test]
