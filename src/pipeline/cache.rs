@@ -22,7 +22,10 @@ pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
     let keys: Vec<Vec<(Format, Digest)>> = plan
         .editions
         .par_iter()
-        .map(|ed| plan.formats.iter().map(|&f| (f, fingerprint::key(plan, &shared, ed, f))).collect())
+        .map(|ed| {
+            let edition = fingerprint::edition(plan, &shared, ed);
+            plan.formats.iter().map(|&f| (f, fingerprint::key(&edition, f))).collect()
+        })
         .collect();
     let mut served = Outcome::default();
     let mut rest = plan.clone();

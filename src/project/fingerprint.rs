@@ -17,7 +17,7 @@ use super::{CONFIG_FILE, EditionPlan, Format, Plan};
 const SHARED: &[&str] = &[CONFIG_FILE, "people.yaml", "bibliography", "fonts", "theme"];
 
 /// Bump when the cache's entry format or what a key covers changes.
-const SCHEME: &str = "spotlight-cache-3";
+const SCHEME: &str = "spotlight-cache-4";
 
 /// A 128-bit content hash, in hex.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Hash {
         let digests: Vec<Digest> = files
             .par_iter()
             .map(|rel| match fs::read(root.join(rel)) {
-                Ok(bytes) => bytes_digest(&bytes),
+                Ok(content) => bytes(&content),
                 // An unreadable file hashes apart from every content, so it never matches a stored key.
                 Err(_) => Digest("unreadable".into()),
             })
@@ -77,12 +77,6 @@ fn list(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn bytes_digest(bytes: &[u8]) -> Digest {
-    let mut h = Hash::new();
-    h.field(bytes);
-    h.finish()
-}
-
 /// The hash of everything the editions share, computed once per run.
 pub fn shared(plan: &Plan) -> Digest {
     let mut h = Hash::new();
@@ -108,17 +102,25 @@ pub fn shared(plan: &Plan) -> Digest {
     h.finish()
 }
 
-/// The key of one edition's artifact in one format.
-pub fn key(plan: &Plan, shared: &Digest, ed: &EditionPlan, format: Format) -> Digest {
+/// What an edition depends on besides the shared files: its plan and chapter folders (its own and
+/// the source language's), hashed once for all its formats.
+pub fn edition(plan: &Plan, shared: &Digest, ed: &EditionPlan) -> Digest {
     let mut h = Hash::new();
     h.field(shared.0.as_bytes());
-    h.field(format.extension().as_bytes());
     h.field(format!("{ed:?}").as_bytes());
     let chapters = Path::new("chapters");
     h.tree(&plan.root, &chapters.join(&ed.lang));
     if plan.source_lang != ed.lang {
         h.tree(&plan.root, &chapters.join(&plan.source_lang));
     }
+    h.finish()
+}
+
+/// The key of one edition's artifact in one format.
+pub fn key(edition: &Digest, format: Format) -> Digest {
+    let mut h = Hash::new();
+    h.field(edition.0.as_bytes());
+    h.field(format.extension().as_bytes());
     h.finish()
 }
 
@@ -129,7 +131,9 @@ pub fn file(root: &Path, rel: &Path) -> Option<Digest> {
 
 /// The content hash of bytes.
 pub fn bytes(bytes: &[u8]) -> Digest {
-    bytes_digest(bytes)
+    let mut h = Hash::new();
+    h.field(bytes);
+    h.finish()
 }
 
 #[cfg(test)]

@@ -8,13 +8,22 @@ pub mod import;
 pub mod po;
 pub mod xliff;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic};
 use crate::markdown::units::{self, Piece, Unit};
 use crate::project::status::ChapterStatus;
 use crate::project::sync::{self, SyncedChapter, SyncedUnit};
 use diff::Step;
+
+/// An error in an exchange file (XLIFF or PO) being imported, at its line.
+pub fn import_error(file: &Path, line: usize, message: String) -> Diagnostic {
+    Diagnostic::error(message)
+        .in_file(file)
+        .at(line, 1)
+        .with_hint("export again, or fix the file in the CAT tool")
+        .code(Code::Translation)
+}
 
 /// One chapter of a translation next to its source, unit by unit.
 #[derive(Debug, Clone)]

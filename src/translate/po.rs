@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::xliff::Imported;
 use super::{Entry, Part, decode, encode};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 
 /// Write the entries of a translation into `lang` as one PO file.
 pub fn write(entries: &[Entry], lang: &str) -> String {
@@ -63,13 +63,7 @@ struct Pending {
 
 /// Read the targets of a PO file; `file` names it in errors. Fuzzy and empty entries have none.
 pub fn read(text: &str, file: &Path) -> Result<Vec<Imported>, Diagnostic> {
-    let fail = |line: usize, message: String| {
-        Diagnostic::error(message)
-            .in_file(file)
-            .at(line, 1)
-            .with_hint("export again, or fix the file in the CAT tool")
-            .code(Code::Translation)
-    };
+    let fail = |line: usize, message: String| super::import_error(file, line, message);
     let mut out = Vec::new();
     let mut p = Pending::default();
     let lines: Vec<&str> = text.lines().chain(std::iter::once("")).collect();

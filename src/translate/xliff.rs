@@ -11,7 +11,7 @@ use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{Entry, Part, decode, encode};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 
 /// The XLIFF 2.0 namespace.
 const NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -123,13 +123,7 @@ struct UnitState {
 pub fn read(text: &str, file: &Path) -> Result<Vec<Imported>, Diagnostic> {
     let mut reader = Reader::from_str(text);
     let line_at = |pos: u64| text[..(pos as usize).min(text.len())].matches('\n').count() + 1;
-    let fail = |line: usize, message: String| {
-        Diagnostic::error(message)
-            .in_file(file)
-            .at(line, 1)
-            .with_hint("export again, or fix the file in the CAT tool")
-            .code(Code::Translation)
-    };
+    let fail = |line: usize, message: String| super::import_error(file, line, message);
     let mut out = Vec::new();
     let mut chapter: Option<String> = None;
     let mut unit: Option<UnitState> = None;

@@ -179,19 +179,21 @@ pub fn toc_in(edition: &Edition, flavor: Flavor) -> Vec<NavEntry> {
         .collect()
 }
 
+/// Write a table of contents as nested ordered lists of links (the EPUB's navigation, the web index).
+pub fn nav_list(out: &mut String, entries: &[NavEntry]) {
+    out.push_str("<ol>\n");
+    for e in entries {
+        let _ = write!(out, "<li><a href=\"{}\">{}</a>", xml(&url(&e.href)), xml(&e.title));
+        if !e.children.is_empty() {
+            nav_list(out, &e.children);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+}
+
 /// Render the navigation document: table of contents and landmarks.
 pub fn nav(edition: &Edition, entries: &[NavEntry], landmarks: &[(&str, &str, String)]) -> String {
-    fn list(out: &mut String, entries: &[NavEntry]) {
-        out.push_str("<ol>\n");
-        for e in entries {
-            let _ = write!(out, "<li><a href=\"{}\">{}</a>", xml(&url(&e.href)), xml(&e.title));
-            if !e.children.is_empty() {
-                list(out, &e.children);
-            }
-            out.push_str("</li>\n");
-        }
-        out.push_str("</ol>\n");
-    }
     let contents = edition.string("contents");
     let mut body = String::new();
     let _ = writeln!(
@@ -199,7 +201,7 @@ pub fn nav(edition: &Edition, entries: &[NavEntry], landmarks: &[(&str, &str, St
         "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">{}</h1>",
         xml(contents)
     );
-    list(&mut body, entries);
+    nav_list(&mut body, entries);
     body.push_str("</nav>\n");
     let _ = writeln!(
         body,

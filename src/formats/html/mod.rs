@@ -145,17 +145,6 @@ fn downloads(plan: &Plan, lang: &str) -> Vec<(&'static str, String)> {
 
 /// The index page's content: the title page with the participants, then the contents.
 fn index_main(edition: &Edition) -> String {
-    fn list(out: &mut String, entries: &[xhtml::NavEntry]) {
-        out.push_str("<ol>\n");
-        for e in entries {
-            let _ = write!(out, "<li><a href=\"{}\">{}</a>", xml(&url(&e.href)), xml(&e.title));
-            if !e.children.is_empty() {
-                list(out, &e.children);
-            }
-            out.push_str("</li>\n");
-        }
-        out.push_str("</ol>\n");
-    }
     let mut o = xhtml::title_page_body(edition, Flavor::Html);
     let mut entries = xhtml::toc_in(edition, Flavor::Html);
     entries.push(xhtml::NavEntry {
@@ -168,7 +157,7 @@ fn index_main(edition: &Edition) -> String {
         "<nav class=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">{}</h2>",
         xml(edition.string("contents"))
     );
-    list(&mut o, &entries);
+    xhtml::nav_list(&mut o, &entries);
     o.push_str("</nav>\n");
     o
 }
