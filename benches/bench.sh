@@ -244,7 +244,7 @@ fi
 meta report_pages "$(pages "$WORK/logs/report_all_j1.1.log")"
 save_timings report_all_j1 "$WORK/logs/report_all_j1.$RUNS.log"
 
-# ---------------------------------------------------------------- 4-6: the generated book
+# ---------------------------------------------------------------- Pandoc
 find_pandoc() {
     local p=${PANDOC:-}
     if [[ -z $p ]]; then p=$(command -v pandoc || true); fi
@@ -253,6 +253,92 @@ find_pandoc() {
     fi
     [[ -n $p && -x $p ]] && printf '%s\n' "$p"
 }
+PANDOC_BIN=""
+if ((DO_PANDOC)); then
+    PANDOC_BIN=$(find_pandoc || true)
+    if [[ -z $PANDOC_BIN ]]; then
+        meta pandoc_skipped "Pandoc not found (PATH, \$PANDOC, or 'pip install pypandoc-binary')"
+    else
+        pv=$("$PANDOC_BIN" --version | head -n1)
+        if [[ ! $pv =~ ^pandoc(\.exe)?\ ([0-9]+) ]] || ((BASH_REMATCH[2] < 3)); then
+            meta pandoc_skipped "$PANDOC_BIN is '$pv', not Pandoc 3"
+            PANDOC_BIN=""
+        else
+            meta pandoc_version "$pv"
+            meta pandoc_path "$PANDOC_BIN"
+        fi
+    fi
+else
+    meta pandoc_skipped "--no-pandoc"
+fi
+# Pandoc's PDF path runs `typst compile [--font-path=DIR] IN OUT` in the current folder. This
+# stand-in runs it with Spotlight's own embedded typst (the floor's `spotlight typst`), so both
+# tools are measured with the same typst build, fonts and thread pool.
+mkdir -p "$WORK/bin"
+cat >"$WORK/bin/typst" <<'STANDIN'
+#!/usr/bin/env bash
+set -euo pipefail
+[[ ${1-} == compile ]] || { echo "typst stand-in (benches/bench.sh): only 'typst compile' is supported" >&2; exit 2; }
+shift
+fonts=/nonexistent root=$PWD pos=()
+while (($#)); do
+    case $1 in
+        --font-path=*) fonts=${1#*=} ;;
+        --font-path) fonts=$2; shift ;;
+        --root=*) root=${1#*=} ;;
+        --root) root=$2; shift ;;
+        -*) echo "typst stand-in (benches/bench.sh): unknown option $1" >&2; exit 2 ;;
+        *) pos+=("$1") ;;
+    esac
+    shift
+done
+root=$(realpath -- "$root")
+in=$(realpath -- "${pos[0]}")
+exec "$SPOTLIGHT_BIN" typst --root "$root" --font-dir "$fonts" "/${in#"$root"/}" -o "${pos[1]}"
+STANDIN
+chmod +x "$WORK/bin/typst"
+PANDOC_ENV=(env "PATH=$WORK/bin:$PATH" "SPOTLIGHT_BIN=$BIN")
+if [[ -n $PANDOC_BIN ]]; then meta pandoc_typst "Spotlight's embedded typst ('spotlight typst') as 'typst' on PATH"; fi
+
+# Pandoc, one edition after another: EPUB 3 with citeproc (chicago-author-date, as Spotlight), a
+# table of contents and the same Noto fonts embedded, then the PDF through typst.
+# pandoc.sh PANDOC PROJECT OUT BIBLIOGRAPHY LANG...: the chapters are chapters/LANG/[0-9]*.md, the
+# metadata pandoc/LANG.yaml when there is one, else the language and a title.
+cat >"$WORK/pandoc.sh" <<'PANDOCSH'
+set -euo pipefail
+pandoc=$1 book=$2 out=$3 bib=$4
+shift 4
+cd "$book"
+for lang in "$@"; do
+    chapters=(chapters/"$lang"/[0-9]*.md)
+    meta=(-M "lang=$lang" -M "title=Benchmark")
+    if [[ -f pandoc/$lang.yaml ]]; then meta=(--metadata-file "pandoc/$lang.yaml"); fi
+    common=(-f markdown --citeproc --bibliography "$bib" "${meta[@]}" --toc --resource-path "chapters/$lang")
+    "$pandoc" "${common[@]}" -t epub3 --epub-embed-font='fonts/NotoSerif-*.ttf' \
+        --epub-embed-font='fonts/NotoSans-*.ttf' -o "$out/$lang.epub" "${chapters[@]}"
+    "$pandoc" "${common[@]}" --pdf-engine=typst --pdf-engine-opt=--font-path="$book/fonts" \
+        -V mainfont="Noto Serif" -o "$out/$lang.pdf" "${chapters[@]}"
+done
+PANDOCSH
+if [[ -n $PANDOC_BIN ]]; then
+    # The report in Pandoc: its BibTeX file only (Pandoc reads no Hayagriva YAML; those citations
+    # stay unresolved, which saves Pandoc work), every edition of report.yaml.
+    mapfile -t REPORT_LANGS < <(sed -n 's/^editions:[[:space:]]*\[\(.*\)\].*/\1/p' "$ROOT/report.yaml" | tr ',' '\n' | tr -d ' ')
+    meta report_pandoc "editions ${REPORT_LANGS[*]}, bibliography/ilo.bib only"
+    say "report: Pandoc, $RUNS runs"
+    "${PANDOC_ENV[@]}" bash "$WORK/pandoc.sh" "$PANDOC_BIN" "$ROOT" "$WORK/out/warm" bibliography/ilo.bib \
+        "${REPORT_LANGS[@]}" >"$WORK/logs/pandoc-report-warm.log" 2>&1 || {
+        tail -n 20 "$WORK/logs/pandoc-report-warm.log" >&2
+        say "bench.sh: Pandoc failed on the report"
+        exit 1
+    }
+    for ((i = 1; i <= RUNS; i++)); do
+        run_once report_pandoc "$i" "${PANDOC_ENV[@]}" bash "$WORK/pandoc.sh" "$PANDOC_BIN" "$ROOT" @OUT@ \
+            bibliography/ilo.bib "${REPORT_LANGS[@]}"
+    done
+fi
+
+# ---------------------------------------------------------------- 4-6: the generated book
 
 if ((DO_BOOK)); then
     BOOK="$WORK/book"
@@ -288,52 +374,18 @@ if ((DO_BOOK)); then
     fi
     mapfile -t LANGS < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["editions"]))' "$WORK/book.json")
 
-    PANDOC_BIN=""
-    PANDOC_PDF=0
-    if ((DO_PANDOC)); then
-        PANDOC_BIN=$(find_pandoc || true)
-        if [[ -z $PANDOC_BIN ]]; then
-            meta pandoc_skipped "Pandoc not found (PATH, \$PANDOC, or 'pip install pypandoc-binary')"
-        else
-            pv=$("$PANDOC_BIN" --version | head -n1)
-            if [[ ! $pv =~ ^pandoc(\.exe)?\ ([0-9]+) ]] || ((BASH_REMATCH[2] < 3)); then
-                meta pandoc_skipped "$PANDOC_BIN is '$pv', not Pandoc 3"
-                PANDOC_BIN=""
-            else
-                meta pandoc_version "$pv"
-                meta pandoc_path "$PANDOC_BIN"
-                if command -v typst >/dev/null; then
-                    PANDOC_PDF=1
-                    meta pandoc_typst "$(typst --version 2>/dev/null | head -n1)"
-                else
-                    meta pandoc_pdf_skipped "no 'typst' executable on PATH for --pdf-engine=typst: Pandoc builds EPUB only, compared with Spotlight's EPUB-only build"
-                fi
-            fi
-        fi
-    else
-        meta pandoc_skipped "--no-pandoc"
+    # The same book's Pandoc Typst (`pandoc -s -t typst`, the source edition), compiled by the same
+    # embedded typst on one thread as Spotlight's: the cost per page of each, like for like.
+    if [[ -n $PANDOC_BIN ]]; then
+        mkdir -p "$WORK/pandoc-typst"
+        (cd "$BOOK" && "$PANDOC_BIN" -f markdown --citeproc --bibliography pandoc/references.json \
+            --metadata-file "pandoc/${LANGS[0]}.yaml" --toc -s -t typst -V mainfont="Noto Serif" \
+            -o "$WORK/pandoc-typst/main.typ" chapters/"${LANGS[0]}"/[0-9]*.md) >"$WORK/logs/pandoc-typst.log" 2>&1 || {
+            cat "$WORK/logs/pandoc-typst.log" >&2
+            say "bench.sh: pandoc -t typst failed on the book"
+            exit 1
+        }
     fi
-    meta pandoc_pdf "$PANDOC_PDF"
-
-    # Pandoc, one edition after another: EPUB 3 with citeproc (chicago-author-date, as Spotlight),
-    # a table of contents and the same Noto fonts embedded; PDF through typst when it is there.
-    cat >"$WORK/pandoc.sh" <<'EOF'
-set -euo pipefail
-pandoc=$1 book=$2 out=$3 pdf=$4
-shift 4
-cd "$book"
-for lang in "$@"; do
-    chapters=(chapters/"$lang"/[0-9]*.md)
-    common=(-f markdown --citeproc --bibliography pandoc/references.json
-        --metadata-file "pandoc/$lang.yaml" --toc --resource-path "chapters/$lang")
-    "$pandoc" "${common[@]}" -t epub3 --epub-embed-font='fonts/NotoSerif-*.ttf' \
-        --epub-embed-font='fonts/NotoSans-*.ttf' -o "$out/$lang.epub" "${chapters[@]}"
-    if [[ $pdf == 1 ]]; then
-        "$pandoc" "${common[@]}" --pdf-engine=typst --pdf-engine-opt=--font-path="$book/fonts" \
-            -V mainfont="Noto Serif" -o "$out/$lang.pdf" "${chapters[@]}"
-    fi
-done
-EOF
 
     say "big book: $BOOK_RUNS runs each (round robin)"
     for ((i = 1; i <= BOOK_RUNS; i++)); do
@@ -347,8 +399,13 @@ EOF
         run_once book_floor "$i" bash "$WORK/floor.sh" "$BIN" "$WORK/book-emit/typst" "$BOOK/fonts" @OUT@
         run_once book_floor_1t "$i" env RAYON_NUM_THREADS=1 \
             bash "$WORK/floor.sh" "$BIN" "$WORK/book-emit/typst" "$BOOK/fonts" @OUT@
+        run_once book_floor_en_1t "$i" env RAYON_NUM_THREADS=1 "$BIN" typst --root "$WORK/book-emit/typst/${LANGS[0]}" \
+            --font-dir "$BOOK/fonts" /main.typ -o @OUT@/floor-"${LANGS[0]}".pdf
         if [[ -n $PANDOC_BIN ]]; then
-            run_once pandoc "$i" bash "$WORK/pandoc.sh" "$PANDOC_BIN" "$BOOK" @OUT@ "$PANDOC_PDF" "${LANGS[@]}"
+            run_once pandoc "$i" "${PANDOC_ENV[@]}" bash "$WORK/pandoc.sh" "$PANDOC_BIN" "$BOOK" @OUT@ \
+                pandoc/references.json "${LANGS[@]}"
+            run_once book_pandoc_typst_1t "$i" env RAYON_NUM_THREADS=1 "$BIN" typst --root "$WORK/pandoc-typst" \
+                --font-dir "$BOOK/fonts" /main.typ -o @OUT@/pandoc-"${LANGS[0]}".pdf
         fi
     done
     if ((CACHE)); then
@@ -368,7 +425,27 @@ EOF
                 --cache "$WORK/cache-book"
         done
     fi
+    if [[ $("$BIN" --help 2>/dev/null) == *watch* ]]; then
+        # watch on a copy of the book: its first build (every edition and format), then its first
+        # rebuild after one word of one paragraph of the source edition's fifth chapter changed.
+        rm -rf -- "$WORK/book-watch"
+        cp -r -- "$BOOK" "$WORK/book-watch"
+        watch_file=$(cd "$WORK/book-watch" && find "chapters/${LANGS[0]}" -name '[0-9]*.md' | sort | sed -n 5p)
+        meta watch_edited "$watch_file"
+        say "big book: watch, $BOOK_RUNS runs (first build, then one paragraph of $watch_file edited)"
+        for ((i = 1; i <= BOOK_RUNS; i++)); do
+            python3 "$ROOT/benches/watch_probe.py" "$BIN" "$WORK/book-watch" "$WORK/out/watch" --chapter "$watch_file" \
+                --name watch --run "$i" --raw "$RAW" >>"$WORK/watch.jsonl" 2>"$WORK/logs/watch.$i.log" || {
+                cat "$WORK/logs/watch.$i.log" >&2
+                say "bench.sh: the watch measurement failed"
+                exit 1
+            }
+            tail -n 1 "$WORK/watch.jsonl" | sed 's/^/  watch /' >&2
+        done
+    fi
     meta book_pages "$(pages "$WORK/logs/book_all_j1.1.log")"
+    meta book_floor_en_pages "$(pages "$WORK/logs/book_floor_en_1t.1.log")"
+    if [[ -n $PANDOC_BIN ]]; then meta pandoc_typst_pages "$(pages "$WORK/logs/book_pandoc_typst_1t.1.log")"; fi
     save_timings book_all_j1 "$WORK/logs/book_all_j1.$BOOK_RUNS.log"
 fi
 

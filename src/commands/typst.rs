@@ -22,7 +22,11 @@ pub fn run(args: &TypstArgs) -> u8 {
     report::diagnostics(&diags, MessageFormat::Human);
     match output {
         Some(pdf) => match crate::output::write_atomic(&args.output, &pdf.bytes) {
-            Ok(()) => 0,
+            Ok(()) => {
+                // The benchmarks read the page count from this line (cost per page).
+                eprintln!("wrote {} ({} bytes, {} pages)", args.output.display(), pdf.bytes.len(), pdf.pages);
+                0
+            }
             Err(e) => {
                 eprintln!("error: {e:#}");
                 2

@@ -129,7 +129,8 @@ pub fn run(watch: &WatchArgs) -> u8 {
     };
     let root = first.root.clone();
     let out = first.out.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| first.out.clone());
-    let mut shared = Shared::load(&root.join("fonts"));
+    let mut shared = Shared::load(&root.join("fonts")).keeping_sources();
+    crate::document::passes::citations::keep_resolved();
     build_and_print(&first, &shared, report, "built", args.report.timings);
     let server = if watch.serve {
         match serve::start(&first.out, watch.port.unwrap_or(8000)) {
@@ -193,7 +194,7 @@ pub fn run(watch: &WatchArgs) -> u8 {
             }
         };
         if relative.iter().any(|p| p.starts_with("fonts")) {
-            shared = Shared::load(&root.join("fonts"));
+            shared = Shared::load(&root.join("fonts")).keeping_sources();
         }
         if let Scope::Editions(langs) = &scope {
             plan.editions.retain(|e| langs.contains(&e.lang));

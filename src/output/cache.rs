@@ -2,7 +2,8 @@
 //! SHA-256, pages, words, the warnings its build gave, and the project files it read besides those
 //! the key covers, with their hashes). An entry is written under a temporary name and renamed into
 //! place, so concurrent builds and a full disk leave either a whole entry or none; an entry whose
-//! bytes do not match its record is ignored. Knows nothing of what a key covers.
+//! bytes do not match its record is ignored. Beside the entries, `files.json` keeps the file-hash
+//! memo (`fingerprint::Memo`), replaced whole the same way. Knows nothing of what a key covers.
 
 use std::fs;
 use std::io::Write;
@@ -12,7 +13,10 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::diag::Diagnostic;
-use crate::project::fingerprint;
+use crate::project::fingerprint::{self, Stamp};
+
+/// The memo's file in the cache folder.
+const MEMO_FILE: &str = "files.json";
 
 /// What the cache keeps of one artifact.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +116,47 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// The file-hash memo an earlier run stored (empty when there is none or it cannot be read).
+    pub fn memo(&self) -> Vec<(PathBuf, Stamp, String)> {
+        let Some(Value::Array(rows)) =
+            fs::read(self.dir.join(MEMO_FILE)).ok().and_then(|b| serde_json::from_slice(&b).ok())
+        else {
+            return Vec::new();
+        };
+        let row = |r: &Value| {
+            let n = |i: usize| r.get(i).and_then(Value::as_i64);
+            let u = |i: usize| r.get(i).and_then(Value::as_u64);
+            let stamp = Stamp { file: (u(1)?, u(2)?), len: u(3)?, modified: (n(4)?, n(5)?), changed: (n(6)?, n(7)?) };
+            Some((PathBuf::from(r.get(0)?.as_str()?), stamp, r.get(8)?.as_str()?.to_string()))
+        };
+        rows.iter().filter_map(row).collect()
+    }
+
+    /// Replace the file-hash memo (written under a temporary name, then renamed into place).
+    pub fn put_memo(&self, entries: &[(PathBuf, Stamp, String)]) -> Result<()> {
+        let rows: Vec<Value> = entries
+            .iter()
+            // A path that is not UTF-8 would not read back as itself: it is hashed every time.
+            .filter_map(|(path, s, hash)| {
+                let (m, c) = (s.modified, s.changed);
+                Some(json!([path.to_str()?, s.file.0, s.file.1, s.len, m.0, m.1, c.0, c.1, hash]))
+            })
+            .collect();
+        let result = (|| -> Result<()> {
+            fs::create_dir_all(&self.dir)?;
+            let tmp = self.dir.join(format!(".{MEMO_FILE}.{}.tmp", std::process::id()));
+            let written = write_synced(&tmp, Value::Array(rows).to_string().as_bytes())
+                .and_then(|()| fs::rename(&tmp, self.dir.join(MEMO_FILE)).map_err(Into::into));
+            if written.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            written
+        })();
+        result.with_context(|| format!("cannot store the file-hash memo in the cache {}", self.dir.display()))
+    }
+}
+
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = fs::File::create(path)?;
     file.write_all(bytes)?;
@@ -155,6 +200,19 @@ mod tests {
         assert_eq!(cache.get("abcd"), None);
         fs::write(dir.path().join("ab/abcd/artifact"), b"%PDF").unwrap();
         assert_eq!(cache.get("abcd"), None);
+    }
+
+    #[test]
+    fn the_memo_comes_back_as_stored_and_a_damaged_one_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        assert!(cache.memo().is_empty());
+        let stamp = Stamp { file: (1, u64::MAX), len: 3, modified: (-5, 7), changed: (1_700_000_000, 999_999_999) };
+        let entries = vec![(PathBuf::from("/p/fonts/a.ttf"), stamp, "00ff".to_string())];
+        cache.put_memo(&entries).unwrap();
+        assert_eq!(cache.memo(), entries);
+        fs::write(dir.path().join(MEMO_FILE), b"[[\"/p/a\", 1").unwrap();
+        assert!(cache.memo().is_empty());
     }
 
     #[test]

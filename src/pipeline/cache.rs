@@ -12,18 +12,19 @@ use std::time::Instant;
 use super::{Artifact, Outcome, Progress, artifact_path, run_uncached};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::output::{self, cache::Cache, cache::Entry};
-use crate::project::fingerprint::{self, Digest};
+use crate::project::fingerprint::{self, Digest, Memo};
 use crate::project::{EditionPlan, Format, Plan};
 
 /// Run the plan through the cache.
 pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
     let start = Instant::now();
-    let shared = fingerprint::shared(plan);
+    let memo = Memo::new(Some(cache.memo()));
+    let shared = fingerprint::shared(plan, &memo);
     let keys: Vec<Vec<(Format, Digest)>> = plan
         .editions
         .par_iter()
         .map(|ed| {
-            let edition = fingerprint::edition(plan, &shared, ed);
+            let edition = fingerprint::edition(plan, &memo, &shared, ed);
             plan.formats.iter().map(|&f| (f, fingerprint::key(&edition, f))).collect()
         })
         .collect();
@@ -31,20 +32,36 @@ pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
     let mut rest = plan.clone();
     rest.editions.clear();
     // Reading and checking entries is I/O and hashing: spread over the cores.
-    let found: Vec<Option<Vec<(Format, Entry)>>> = keys.par_iter().map(|keys| lookup(plan, cache, keys)).collect();
-    for (ed, entries) in plan.editions.iter().zip(found) {
-        match entries {
-            Some(entries) => serve(plan, ed, entries, progress, &mut served),
-            None => rest.editions.push(ed.clone()),
-        }
+    let found: Vec<Option<Vec<(Format, Entry)>>> =
+        keys.par_iter().map(|keys| lookup(plan, cache, &memo, keys)).collect();
+    // Writing (each file flushed to disk) waits on the device: the editions are put in place at once.
+    let hits: Vec<(&EditionPlan, Vec<(Format, Entry)>)> =
+        plan.editions.iter().zip(found).filter_map(|(ed, entries)| Some((ed, entries?))).collect();
+    rest.editions =
+        plan.editions.iter().filter(|ed| !hits.iter().any(|(hit, _)| hit.lang == ed.lang)).cloned().collect();
+    let put: Vec<Outcome> = hits
+        .into_par_iter()
+        .map(|(ed, entries)| {
+            let mut out = Outcome::default();
+            serve(plan, ed, entries, progress, &mut out);
+            out
+        })
+        .collect();
+    for mut out in put {
+        served.artifacts.append(&mut out.artifacts);
+        served.diagnostics.append(&mut out.diagnostics);
+        served.failed.append(&mut out.failed);
     }
-    served.timings.add("cache", start.elapsed());
     if rest.editions.is_empty() {
+        remember(cache, &memo);
+        served.timings.add("cache", start.elapsed());
         return served;
     }
+    served.timings.add("cache", start.elapsed());
     let mut outcome = run_uncached(&rest, progress);
     let start = Instant::now();
-    store(plan, cache, &keys, &mut outcome);
+    store(plan, cache, &memo, &keys, &mut outcome);
+    remember(cache, &memo);
     outcome.timings.add("cache", start.elapsed());
     outcome.artifacts.append(&mut served.artifacts);
     outcome.diagnostics.append(&mut served.diagnostics);
@@ -60,7 +77,7 @@ pub fn run(plan: &Plan, cache: &Cache, progress: &Progress) -> Outcome {
 
 /// The entries of every format of an edition, if the cache holds them all and what they read is
 /// unchanged.
-fn lookup(plan: &Plan, cache: &Cache, keys: &[(Format, Digest)]) -> Option<Vec<(Format, Entry)>> {
+fn lookup(plan: &Plan, cache: &Cache, memo: &Memo, keys: &[(Format, Digest)]) -> Option<Vec<(Format, Entry)>> {
     keys.iter()
         .map(|(format, key)| {
             // A site is many files; the cache keeps single-file artifacts only.
@@ -71,7 +88,7 @@ fn lookup(plan: &Plan, cache: &Cache, keys: &[(Format, Digest)]) -> Option<Vec<(
             let unchanged = entry
                 .reads
                 .iter()
-                .all(|(path, hash)| fingerprint::file(&plan.root, path).is_some_and(|h| h.0 == *hash));
+                .all(|(path, hash)| fingerprint::file(memo, &plan.root, path).is_some_and(|h| h.0 == *hash));
             unchanged.then_some((*format, entry))
         })
         .collect()
@@ -105,8 +122,16 @@ fn serve(plan: &Plan, ed: &EditionPlan, entries: Vec<(Format, Entry)>, progress:
     }
 }
 
+/// Keep the file hashes for the next run when they changed. A memo that cannot be written costs
+/// the next run only time (it hashes the files again), so it is no warning.
+fn remember(cache: &Cache, memo: &Memo) {
+    if memo.changed() {
+        let _ = cache.put_memo(&memo.entries());
+    }
+}
+
 /// Store what the editions that did not fail made; a cache that cannot be written is a warning.
-fn store(plan: &Plan, cache: &Cache, keys: &[Vec<(Format, Digest)>], outcome: &mut Outcome) {
+fn store(plan: &Plan, cache: &Cache, memo: &Memo, keys: &[Vec<(Format, Digest)>], outcome: &mut Outcome) {
     let mut problems = Vec::new();
     for artifact in &outcome.artifacts {
         if outcome.failed.contains(&artifact.lang) || artifact.format == Format::Html {
@@ -120,7 +145,7 @@ fn store(plan: &Plan, cache: &Cache, keys: &[Vec<(Format, Digest)>], outcome: &m
             .get(&artifact.lang)
             .into_iter()
             .flatten()
-            .map(|p| Some((p.clone(), fingerprint::file(&plan.root, p)?.0)))
+            .map(|p| Some((p.clone(), fingerprint::file(memo, &plan.root, p)?.0)))
             .collect();
         let Some(reads) = reads else { continue };
         let warnings: Vec<Diagnostic> = outcome

@@ -150,8 +150,9 @@ fn a_damaged_entry_is_rebuilt_and_no_cache_writes_nothing() {
     p.run(&["build", "--cache", dir]).expect_code(0);
     // Damage every stored artifact: the next build must make them again, not serve the damage.
     let mut damaged = 0;
-    for shard in fs::read_dir(cache.path()).unwrap() {
-        for entry in fs::read_dir(shard.unwrap().path()).unwrap() {
+    // Entries sit in shard folders; files.json beside them is the file-hash memo.
+    for shard in fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        for entry in fs::read_dir(shard).unwrap() {
             let artifact = entry.unwrap().path().join("artifact");
             let mut bytes = fs::read(&artifact).unwrap();
             let last = bytes.len() - 1;
@@ -205,4 +206,65 @@ fn two_builds_sharing_a_cache_at_once_both_succeed_with_the_same_bytes() {
     }
     let run = p.run(&["build", "--cache", cache.path().to_str().unwrap()]);
     assert!(run.stderr().contains("2 of 2 artifact(s) unchanged"), "{}", run.stderr());
+}
+
+/// Wait until files written now are older than the memo's settling time (3 s), so their hashes
+/// are remembered; the memo never keeps the hash of a file written within it.
+fn let_files_settle() {
+    std::thread::sleep(std::time::Duration::from_millis(3300));
+}
+
+fn memo_text(cache: &std::path::Path) -> String {
+    fs::read_to_string(cache.join("files.json")).unwrap_or_default()
+}
+
+#[test]
+fn a_font_rewritten_with_the_same_size_and_time_is_hashed_again() {
+    let p = Project::copy_of(&fixture("languages"));
+    let font = p.path().join("fonts/extra.ttf");
+    fs::create_dir_all(font.parent().unwrap()).unwrap();
+    fs::copy(crate::common::repo().join("fonts/NotoSansHebrew-Regular.ttf"), &font).unwrap();
+    let_files_settle();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    build(&p, &["--cache", dir]);
+    assert!(memo_text(cache.path()).contains("extra.ttf"), "the settled font's hash is remembered");
+    let (again, err) = build(&p, &["--cache", dir]);
+    assert_eq!(cached_langs(&again), LANGS.to_vec(), "{err}");
+
+    // Same length, same modification time, other bytes: only the change time tells.
+    let modified = fs::metadata(&font).unwrap().modified().unwrap();
+    let mut bytes = fs::read(&font).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    fs::write(&font, &bytes).unwrap();
+    fs::File::options().write(true).open(&font).unwrap().set_modified(modified).unwrap();
+    assert_eq!(fs::metadata(&font).unwrap().modified().unwrap(), modified);
+    let (result, err) = build(&p, &["--cache", dir]);
+    assert!(cached_langs(&result).is_empty(), "a changed font rebuilds every edition:\n{err}");
+}
+
+#[test]
+fn a_touched_or_replaced_file_is_hashed_again_and_served_when_its_content_is_the_same() {
+    let p = Project::copy_of(&fixture("languages"));
+    let_files_settle();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    build(&p, &["--cache", dir]);
+    let chapter = p.path().join("chapters/de-AT/01-chapter.md");
+    assert!(memo_text(cache.path()).contains("01-chapter.md"));
+    // Touched (new times, same bytes): the same content, so the cache serves it.
+    let text = fs::read(&chapter).unwrap();
+    fs::write(&chapter, &text).unwrap();
+    let (touched, err) = build(&p, &["--cache", dir]);
+    assert_eq!(cached_langs(&touched), LANGS.to_vec(), "{err}");
+    // Replaced by another file of the same size (a new inode) with other bytes: rebuilt.
+    let mut other = text.clone();
+    let i = other.iter().rposition(|b| b.is_ascii_lowercase()).unwrap();
+    other[i] = if other[i] == b'x' { b'y' } else { b'x' };
+    let tmp = p.path().join("chapters/de-AT/replacement.tmp");
+    fs::write(&tmp, &other).unwrap();
+    fs::rename(&tmp, &chapter).unwrap();
+    let (replaced, err) = build(&p, &["--cache", dir]);
+    assert_eq!(cached_langs(&replaced), vec!["en", "de", "pt-BR"], "{err}");
 }

@@ -69,3 +69,51 @@ fn watch_rebuilds_on_change_survives_errors_and_stops_on_ctrl_c() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn rebuilds_in_one_process_make_the_bytes_a_cold_build_makes() {
+    // watch keeps parsed sources (reparsing only the edited range), typst's memoized layout and
+    // the resolved citations between rebuilds: after edits that keep and that change the
+    // citations, its PDF must be the one a fresh build of the same files makes.
+    let p = Project::copy_of(&fixture("citations"));
+    let stderr_path = p.path().join("watch.log");
+    let log = fs::File::create(&stderr_path).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spotlight"))
+        .args(["watch", "--format", "pdf", "--project"])
+        .arg(p.path())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let log_text = || {
+        let mut s = String::new();
+        fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    wait_for("the first build", || log_text().contains("watching"));
+    let chapter = "chapters/en/01-cites.md";
+    let original = fs::read_to_string(p.path().join(chapter)).unwrap();
+    // The same citations, other words.
+    p.write(chapter, original.replacen("Parenthetical", "Bracketed", 1));
+    wait_for("the first rebuild", || log_text().matches("rebuilt en/pdf").count() >= 1);
+    // One citation more: what was resolved before must not be served.
+    let more = original.replacen("Parenthetical", "Bracketed", 1) + "\nOne more [@roe2019, p. 4].\n";
+    p.write(chapter, &more);
+    wait_for("the second rebuild", || log_text().matches("rebuilt en/pdf").count() >= 2);
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let mut status = None;
+    wait_for("the watcher to stop", || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success(), "{}", log_text());
+    assert!(!log_text().contains("error:"), "{}", log_text());
+    let watched = fs::read(p.dist("citations-en.pdf")).unwrap();
+    let text = common::squash(&common::pdf_text(&p.dist("citations-en.pdf")));
+    assert!(text.contains("Bracketed") && text.contains("Onemore"), "{text}");
+
+    let fresh = Project::copy_of(p.path());
+    let _ = fs::remove_dir_all(fresh.path().join("dist"));
+    fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+    assert!(fs::read(fresh.dist("citations-en.pdf")).unwrap() == watched, "watch's PDF differs from a cold build's");
+}

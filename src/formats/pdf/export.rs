@@ -59,7 +59,7 @@ pub fn build(
 ) -> (Option<PdfOutput>, Vec<Diagnostic>) {
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
     sources.extend(settings.templates.iter().cloned());
-    let world = DocWorld::new(shared, settings.root, MAIN_PATH, &sources, settings.date);
+    let world = DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date);
     export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
 }
 
@@ -67,7 +67,7 @@ pub fn build(
 pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -> (Option<String>, Vec<Diagnostic>) {
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
     sources.extend(settings.templates.iter().cloned());
-    let world = DocWorld::new(shared, settings.root, COVER_PATH, &sources, settings.date);
+    let world = DocWorld::new(shared, &settings.ident, settings.root, COVER_PATH, &sources, settings.date);
     let warned = typst::compile::<PagedDocument>(&world);
     let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
@@ -85,7 +85,7 @@ pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -
 
 /// Compile a Typst file that lies under `settings.root` (path like `/main.typ`) and export it.
 pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Option<PdfOutput>, Vec<Diagnostic>) {
-    let world = DocWorld::new(shared, settings.root, main, &[], settings.date);
+    let world = DocWorld::new(shared, &settings.ident, settings.root, main, &[], settings.date);
     export(&world, settings, &|d| map_diagnostic(&world, d, &[], &[]))
 }
 

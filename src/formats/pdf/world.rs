@@ -1,9 +1,16 @@
 //! The typst `World` Spotlight compiles in: one shared base (standard library and fonts, loaded
 //! once per process) and a cheap per-edition world serving the generated sources from memory and
 //! project files from disk, confined to the project root (no `..`, no symlink escape, no packages).
+//! The generated sources are parsed on every core before typst starts; a base that keeps sources
+//! (`watch`) hands a document's parsed sources to its next compilation, which reparses only the
+//! edited range of each changed file, so the syntax (and typst's memoized layout) of everything
+//! else stays the same.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -16,10 +23,12 @@ use typst_kit::fonts::FontStore;
 
 use crate::project::files::{self, Refused};
 
-/// What every world of a process shares: the standard library and the fonts.
+/// What every world of a process shares: the standard library and the fonts (and, for `watch`,
+/// the parsed sources of each document's last compilation).
 pub struct Shared {
     library: LazyHash<Library>,
     fonts: FontStore,
+    kept: Option<Mutex<HashMap<String, HashMap<FileId, Source>>>>,
 }
 
 impl Shared {
@@ -30,7 +39,13 @@ impl Shared {
             fonts.extend(typst_kit::fonts::scan(font_dir));
         }
         fonts.extend(typst_kit::fonts::embedded());
-        Self { library: LazyHash::new(Library::builder().build()), fonts }
+        Self { library: LazyHash::new(Library::builder().build()), fonts, kept: None }
+    }
+
+    /// Keep each document's parsed sources for its next compilation (for rebuilds in one process).
+    pub fn keeping_sources(mut self) -> Self {
+        self.kept = Some(Mutex::new(HashMap::new()));
+        self
     }
 
     /// Return the font book listing every font this process can use.
@@ -101,14 +116,17 @@ impl FileLoader for Loader {
 pub struct DocWorld<'s> {
     shared: &'s Shared,
     main: FileId,
+    sources: HashMap<FileId, Source>,
     files: FileStore<Loader>,
     today: Datetime,
 }
 
 impl<'s> DocWorld<'s> {
-    /// Create a world whose main file is `main`, with `sources` (virtual path, text) held in memory.
+    /// Create a world for the document `key` (one per edition and main file) whose main file is
+    /// `main`, with `sources` (virtual path, text) held in memory and parsed up front.
     pub fn new(
         shared: &'s Shared,
+        key: &str,
         root: &Path,
         main: &str,
         sources: &[(String, String)],
@@ -116,9 +134,40 @@ impl<'s> DocWorld<'s> {
     ) -> Self {
         let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
         let root = files::canonical_root(root);
+        let key = format!("{key}:{main}");
+        let mut before = match &shared.kept {
+            Some(kept) => kept.lock().expect("no thread panics while holding the sources").remove(&key),
+            None => None,
+        }
+        .unwrap_or_default();
+        let earlier: Vec<(FileId, &String, Option<Source>)> = sources
+            .iter()
+            .map(|(path, text)| {
+                let id = file_id(path);
+                (id, text, before.remove(&id))
+            })
+            .collect();
+        let parsed: HashMap<FileId, Source> = earlier
+            .into_par_iter()
+            .map(|(id, text, earlier)| {
+                let source = match earlier {
+                    Some(source) if source.text() == text.as_str() => source,
+                    Some(mut source) => {
+                        source.replace(text);
+                        source
+                    }
+                    None => Source::new(id, text.clone()),
+                };
+                (id, source)
+            })
+            .collect();
+        if let Some(kept) = &shared.kept {
+            kept.lock().expect("no thread panics while holding the sources").insert(key, parsed.clone());
+        }
         Self {
             shared,
             main: file_id(main),
+            sources: parsed,
             files: FileStore::new(Loader { root, memory }),
             today: Datetime::from_ymd(today.0, today.1, today.2).expect("dates are checked in plan"),
         }
@@ -139,7 +188,10 @@ impl World for DocWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.files.source(id)
+        match self.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None => self.files.source(id),
+        }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {

@@ -24,6 +24,9 @@ pub struct Bibliography {
     pub(crate) origin: HashMap<String, (PathBuf, usize)>,
     pub(crate) style: IndependentStyle,
     pub(crate) nocite: Vec<String>,
+    /// A hash of the files, the style and `nocite`: two bibliographies with the same one resolve
+    /// every citation alike (the resolved-citation memo of `watch` keys on it).
+    pub(crate) identity: u64,
 }
 
 /// Load every `.yaml`, `.yml` and `.bib` file of `bibliography/` and the style; `Ok(None)` if there
@@ -39,6 +42,7 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
     let mut library = Library::new();
     let mut origin: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut errors = Vec::new();
+    let mut identity = std::hash::DefaultHasher::new();
     for rel in files {
         let text = match files::read(root, &rel).map(String::from_utf8) {
             Ok(Ok(text)) => text,
@@ -54,6 +58,7 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
                 continue;
             }
         };
+        std::hash::Hash::hash(&(&rel, &text), &mut identity);
         let parsed =
             if rel.extension().is_some_and(|e| e == "bib") { parse_bib(&text, &rel) } else { parse_yaml(&text, &rel) };
         let file_library = match parsed {
@@ -97,7 +102,11 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
         }
     };
     match (errors.is_empty(), style) {
-        (true, Some(style)) => Ok(Some(Bibliography { library, origin, style, nocite: nocite.to_vec() })),
+        (true, Some(style)) => {
+            std::hash::Hash::hash(&(&style, nocite), &mut identity);
+            let identity = std::hash::Hasher::finish(&identity);
+            Ok(Some(Bibliography { library, origin, style, nocite: nocite.to_vec(), identity }))
+        }
         _ => Err(errors),
     }
 }

@@ -6,6 +6,7 @@
 
 mod bidi;
 mod cluster;
+mod kept;
 mod library;
 mod locator;
 mod notes;
@@ -14,5 +15,6 @@ mod quotes;
 mod resolve;
 mod walk;
 
+pub use kept::keep_resolved;
 pub use library::{Bibliography, DEFAULT_STYLE, DIR, REFERENCES_SLUG, entry_anchor, load};
 pub use resolve::resolve;

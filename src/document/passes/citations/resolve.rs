@@ -10,6 +10,7 @@ use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationR
 
 use super::bidi::isolate;
 use super::cluster::{self, Form, Item, forms};
+use super::kept;
 use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales};
 use super::notes;
 use super::output::{append_period, inlines, linkify, pull_into_quotes, tidy};
@@ -154,6 +155,27 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         requests
     };
     let run = |requests: &[Request]| {
+        let keep = kept::keeping();
+        // What hayagriva is asked, exactly: a kept answer is used only for the same question.
+        let asked = if keep {
+            let items: Vec<(Vec<&Item>, Form, bool, usize, bool)> = requests
+                .iter()
+                .map(|r| {
+                    let site = &sites[r.site];
+                    let items = match r.item {
+                        Some(i) => vec![&site.items[i]],
+                        None => site.items.iter().collect(),
+                    };
+                    (items, r.form, r.note, r.site, site.in_note)
+                })
+                .collect();
+            format!("{locale:?} {note_style} {items:?}")
+        } else {
+            String::new()
+        };
+        if keep && let Some(rendered) = kept::find(bib.identity, &asked) {
+            return rendered;
+        }
         let mut driver: BibliographyDriver<hayagriva::Entry> = BibliographyDriver::new();
         let mut note_number = 0;
         let mut last_note_site = usize::MAX;
@@ -172,7 +194,11 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
             driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales(), number));
         }
         nocite(bib, &mut driver, &locale, &mut Vec::new());
-        driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()))
+        let rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()));
+        if keep {
+            kept::keep(bib.identity, asked, &rendered);
+        }
+        rendered
     };
     let mut split = vec![false; sites.len()];
     let mut requests = plan(&split);
