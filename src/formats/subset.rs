@@ -44,6 +44,14 @@ pub fn subset(bytes: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8
     // Tables a reading system never uses; the rest are subset or kept.
     let drop: IntSet<Tag> =
         [b"DSIG", b"JSTF", b"LTSH", b"PCLT", b"EBDT", b"EBLC", b"EBSC", b"SVG "].into_iter().map(Tag::new).collect();
+    let cff_table = font.data_for_tag(read_fonts::tables::cff::Cff::TAG);
+    let mut features = IntSet::<Tag>::all();
+    // A CID-keyed CJK face is made for one region (SC, TC, JP, KR, HK) and an edition is set in the
+    // face of its own; its `locl` lookups only pick the other regions' forms of the same hanzi, and
+    // would bring in about a glyph more for every two characters.
+    if cff_table.is_some_and(|t| cff::is_cid(t.as_bytes())) {
+        features.remove(Tag::new(b"locl"));
+    }
     let plan = Plan::new(
         &IntSet::empty(),
         &unicodes,
@@ -51,12 +59,12 @@ pub fn subset(bytes: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8
         SubsetFlags::default(),
         &drop,
         &IntSet::all(),
-        &IntSet::all(),
+        &features,
         &name_ids,
         &name_languages,
     );
     let out = subset_font(&font, &plan).map_err(|e| Whole::Failed(e.to_string()))?;
-    match font.data_for_tag(read_fonts::tables::cff::Cff::TAG) {
+    match cff_table {
         Some(table) => with_cff(&out, table.as_bytes(), &plan),
         None => Ok(out),
     }

@@ -89,7 +89,7 @@ pub fn ltr_runs(text: &str) -> Vec<Range<usize>> {
         Some((start, w))
     });
     let mut current: Option<(usize, usize, usize)> = None; // start, end, words
-    let mut close = |run: Option<(usize, usize, usize)>, runs: &mut Vec<Range<usize>>| {
+    let close = |run: Option<(usize, usize, usize)>, runs: &mut Vec<Range<usize>>| {
         let Some((start, end, count)) = run else { return };
         let whole = &text[start..end];
         let from = start + trim_start(whole);

@@ -55,7 +55,7 @@ fn write_index(out: &mut Vec<u8>, items: &[&[u8]]) {
     };
     out.push(off_size as u8);
     let mut offset = 1usize;
-    let mut push = |out: &mut Vec<u8>, o: usize| out.extend_from_slice(&(o as u32).to_be_bytes()[4 - off_size..]);
+    let push = |out: &mut Vec<u8>, o: usize| out.extend_from_slice(&(o as u32).to_be_bytes()[4 - off_size..]);
     push(out, offset);
     for item in items {
         offset += item.len();
@@ -305,6 +305,15 @@ const EMPTY: &[u8] = &[11];
 
 fn pruned<'a>(items: &[&'a [u8]], used: &[bool]) -> Vec<&'a [u8]> {
     items.iter().zip(used).map(|(item, &u)| if u { *item } else { EMPTY }).collect()
+}
+
+/// Whether a `CFF ` table holds a CID-keyed font (its Top DICT names a registry, ordering and
+/// supplement): the CJK faces.
+pub fn is_cid(cff: &[u8]) -> bool {
+    let Some(&header_len) = cff.get(2) else { return false };
+    let Ok(names) = read_index(cff, usize::from(header_len)) else { return false };
+    let Ok(top_dicts) = read_index(cff, usize::from(header_len) + names.len) else { return false };
+    top_dicts.items.first().and_then(|d| parse_dict(d).ok()).is_some_and(|top| find(&top, ROS).is_some())
 }
 
 /// Subset a `CFF ` table to the glyphs `keep` lists, old glyph ids in their new order (glyph 0,
