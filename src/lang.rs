@@ -207,11 +207,36 @@ pub const LANGUAGES: &[Language] = &[
         locale: Some("ar"),
         ..row("ar", Rtl, Some("arabic"), Dashes)
     },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, semicolon: ARABIC_SEMICOLON, ..row("fa", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, semicolon: ARABIC_SEMICOLON, ..row("ur", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, semicolon: ARABIC_SEMICOLON, ..row("ps", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, semicolon: ARABIC_SEMICOLON, ..row("sd", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, semicolon: ARABIC_SEMICOLON, ..row("ug", Rtl, Some("arabic"), Dashes) },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("fa", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ur", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ps", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("sd", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ug", Rtl, Some("arabic"), Dashes)
+    },
     row("he", Rtl, Some("hebrew"), Dashes),
     row("yi", Rtl, Some("hebrew"), Dashes),
     row("dv", Rtl, None, Dashes),
