@@ -48,7 +48,7 @@ fn trim_end(run: &str) -> usize {
             '.' => !is_dotted_abbreviation(text.rsplit(' ').next().unwrap_or(text)),
             ',' | ';' | ':' | '،' | '؛' => true,
             // `!` and `?` are the run's own when a quotation it opened closes after them.
-            '!' | '?' => text.matches('"').count() % 2 == 0,
+            '!' | '?' => text.matches('"').count().is_multiple_of(2),
             '"' => text.matches('"').count() % 2 == 1,
             _ => false,
         };
