@@ -6,8 +6,10 @@
 //! Adding a language whose script is known is one row of `LANGUAGES`; a new script is one row of
 //! `SCRIPTS` (and a font in `fonts/`, named under `fonts.scripts` in report.yaml).
 
+mod runs;
 mod tags;
 
+pub use runs::ltr_runs;
 pub use tags::TagProblem;
 
 /// The direction text runs in.
@@ -116,6 +118,8 @@ pub struct Language {
     pub comma: &'static str,
     /// The separator between the items of a list Spotlight writes (several cross-references).
     pub enumeration: &'static str,
+    /// The semicolon between the works of one citation, space included.
+    pub semicolon: &'static str,
     /// The brackets around a short form Spotlight adds (an organization's acronym), space included.
     pub brackets: (&'static str, &'static str),
     /// How emphasis is set.
@@ -137,6 +141,7 @@ const fn row(code: &'static str, dir: Dir, script: Option<&'static str>, punctua
         speaker_colon: ":",
         comma: ", ",
         enumeration: ", ",
+        semicolon: "; ",
         brackets: (" (", ")"),
         emphasis: if script.is_none() && !matches!(dir, Dir::Rtl) { Emphasis::Italic } else { Emphasis::Bold },
         locale: None,
@@ -198,14 +203,40 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         comma: ARABIC_COMMA,
         enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
         locale: Some("ar"),
         ..row("ar", Rtl, Some("arabic"), Dashes)
     },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("fa", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ur", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ps", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("sd", Rtl, Some("arabic"), Dashes) },
-    Language { comma: ARABIC_COMMA, enumeration: ARABIC_COMMA, ..row("ug", Rtl, Some("arabic"), Dashes) },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("fa", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ur", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ps", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("sd", Rtl, Some("arabic"), Dashes)
+    },
+    Language {
+        comma: ARABIC_COMMA,
+        enumeration: ARABIC_COMMA,
+        semicolon: ARABIC_SEMICOLON,
+        ..row("ug", Rtl, Some("arabic"), Dashes)
+    },
     row("he", Rtl, Some("hebrew"), Dashes),
     row("yi", Rtl, Some("hebrew"), Dashes),
     row("dv", Rtl, None, Dashes),
@@ -214,6 +245,7 @@ pub const LANGUAGES: &[Language] = &[
         speaker_colon: "\u{FF1A}",
         comma: "\u{FF0C}",
         enumeration: "\u{3001}",
+        semicolon: "\u{FF1B}",
         brackets: FULL_WIDTH_BRACKETS,
         emphasis: Emphasis::DotsUnder,
         locale: Some("zh-CN"),
@@ -237,6 +269,9 @@ pub const LANGUAGES: &[Language] = &[
 
 /// The Arabic comma and the space after it.
 const ARABIC_COMMA: &str = "\u{060C} ";
+
+/// The Arabic semicolon and the space after it.
+const ARABIC_SEMICOLON: &str = "\u{061B} ";
 
 /// Full-width brackets, which carry their own space.
 const FULL_WIDTH_BRACKETS: (&str, &str) = ("\u{FF08}", "\u{FF09}");
@@ -306,6 +341,11 @@ pub fn label_separator(lang: &str) -> String {
 /// The comma Spotlight writes between parts of one item (a name and its detail).
 pub fn comma(lang: &str) -> &'static str {
     of(lang).comma
+}
+
+/// The semicolon Spotlight writes between the works of one citation.
+pub fn semicolon(lang: &str) -> &'static str {
+    of(lang).semicolon
 }
 
 /// The brackets Spotlight writes around a short form it adds, with the space before them.

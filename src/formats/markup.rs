@@ -329,6 +329,7 @@ impl<'e> Writer<'e> {
 
     fn inline(&mut self, inline: &Inline) {
         match inline {
+            Inline::Text(text) if crate::lang::dir(self.lang()) == crate::lang::Dir::Rtl => self.rtl_text(text),
             Inline::Text(text) => self.out.push_str(&xml(text)),
             Inline::Emph(c) => match crate::lang::emphasis(self.lang()) {
                 crate::lang::Emphasis::Italic => self.wrapped("em", c),
@@ -388,6 +389,17 @@ impl<'e> Writer<'e> {
                 }
             }
         }
+    }
+
+    /// Right-to-left text with the Latin runs the bidi algorithm would set wrongly isolated.
+    fn rtl_text(&mut self, text: &str) {
+        let mut at = 0;
+        for run in crate::lang::ltr_runs(text) {
+            let _ =
+                write!(self.out, "{}<span dir=\"ltr\">{}</span>", xml(&text[at..run.start]), xml(&text[run.clone()]));
+            at = run.end;
+        }
+        self.out.push_str(&xml(&text[at..]));
     }
 
     fn target_href(&self, target: &LinkTarget) -> String {

@@ -76,3 +76,41 @@ fn subset_fonts_load_in_chromium_for_latin_arabic_and_hebrew() {
         }
     }
 }
+
+#[test]
+fn the_chinese_epub_and_site_subset_their_cff_song_faces_and_chromium_loads_them() {
+    let (p, entries) = epub_of("zh");
+    let size = fs::metadata(p.dist("imrf-spotlight-zh.epub")).unwrap().len();
+    assert!(size < 1_000_000, "the Chinese EPUB is {size} bytes");
+    let cjk: Vec<_> = entries.iter().filter(|(path, ..)| path.contains("CJK")).collect();
+    assert_eq!(cjk.len(), 2, "regular and bold");
+    for (path, bytes, _) in cjk {
+        assert!(bytes.starts_with(b"OTTO"), "{path} keeps its CFF outlines");
+        assert!(bytes.len() < 400_000, "{path}: {} bytes", bytes.len());
+    }
+    p.run(&["build", "--lang", "zh", "--format", "html", "--no-cache"]).expect_code(0);
+    let mut site_fonts = 0;
+    for entry in walkdir(&p.path().join("dist")) {
+        if entry.to_string_lossy().contains("CJK") {
+            site_fonts += 1;
+            assert!(fs::metadata(&entry).unwrap().len() < 400_000, "{}", entry.display());
+        }
+    }
+    assert!(site_fonts >= 2, "the site ships the subset faces too");
+    if tool_available("chromium") {
+        for (font, result) in loads_in_chromium("zh", "移民报告") {
+            if font.contains("CJK") {
+                assert_eq!(result, "loaded:1", "{font} did not load in Chromium");
+            }
+        }
+    }
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walkdir(&path)) } else { out.push(path) }
+    }
+    out
+}

@@ -195,3 +195,26 @@ fn a_bad_source_language_of_a_translation_or_on_the_command_line_fails() {
         "error: --lang deutsch: `deutsch` is not a registered language\n  = hint: write `de`"
     );
 }
+
+#[test]
+fn a_script_subtag_reaches_the_pdf_language_and_the_output_stays_byte_identical() {
+    let p = Project::copy_of(&fixture("languages"));
+    let report = std::fs::read_to_string(p.path().join("report.yaml")).unwrap();
+    p.write("report.yaml", report.replace("editions: [en, de, de-AT, pt-BR]", "editions: [en, sr-Latn, de-AT]"));
+    p.write("chapters/sr-Latn/01-chapter.md", "---\nsource-hash: 90fffebd41b15fc6\n---\n# Poglavlje\n\nMalo teksta.\n");
+    p.write("chapters/sr-Latn/edition.yaml", "translation:\n  of: en\n  status: complete\n");
+    p.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+    let first = std::fs::read(p.dist("languages-sr-Latn.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("/Lang(sr-Latn)"), "the catalog language");
+    assert!(text.contains("<rdf:li>sr-Latn</rdf:li>"), "the XMP language");
+    let de = std::fs::read(p.dist("languages-de-AT.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&de).contains("/Lang(de-AT)"));
+    if tool_available("qpdf") {
+        let out =
+            std::process::Command::new("qpdf").arg("--check").arg(p.dist("languages-sr-Latn.pdf")).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    }
+    p.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+    assert!(std::fs::read(p.dist("languages-sr-Latn.pdf")).unwrap() == first, "a second build writes the same bytes");
+}

@@ -62,11 +62,11 @@ fn character_references(text: &str) -> Vec<char> {
         .collect()
 }
 
-/// Replace each font file's bytes by its subset to `used`; a font the subsetter cannot take (CFF
+/// Replace each font file's bytes by its subset to `used`; a font the subsetter cannot take (CFF2
 /// outlines, or one it fails on) is kept whole, which costs size and never a glyph.
 pub fn subset_fonts<'a>(fonts: impl Iterator<Item = &'a mut Vec<u8>>, used: &BTreeSet<char>) {
     for bytes in fonts {
-        if let Ok(small) = subset::subset(bytes, used) {
+        if let Ok(small) = subset::subset(bytes, 0, used) {
             *bytes = small;
         }
     }

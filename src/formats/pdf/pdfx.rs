@@ -104,14 +104,14 @@ fn trim_to_media(pdf: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The byte range of object `id`, from its header line to the end of `endobj`.
-fn object_range(pdf: &[u8], id: usize) -> Option<std::ops::Range<usize>> {
+pub(super) fn object_range(pdf: &[u8], id: usize) -> Option<std::ops::Range<usize>> {
     let header = format!("\n{id} 0 obj\n");
     let start = find(pdf, header.as_bytes())? + 1;
     let end = start + find(&pdf[start..], b"endobj")? + b"endobj".len();
     Some(start..end)
 }
 
-fn number_after(text: &str, key: &str) -> Option<usize> {
+pub(super) fn number_after(text: &str, key: &str) -> Option<usize> {
     let rest = &text[text.find(key)? + key.len()..];
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }

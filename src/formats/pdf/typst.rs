@@ -276,6 +276,8 @@ struct Writer<'e> {
     soft_break_space: bool,
     /// Whether lines break only between words (Korean): typst breaks between any two syllables.
     keep_all: bool,
+    /// Whether the text runs right to left: Latin runs the bidi algorithm sets wrongly are isolated.
+    rtl: bool,
 }
 
 /// Set Korean text by words: typst has no `keep-all` and breaks between any two Hangul syllables,
@@ -311,6 +313,7 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
         notes_open: Vec::new(),
         soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
         keep_all: crate::lang::keeps_words_whole(chapter.lang.as_deref().unwrap_or(&edition.lang)),
+        rtl: crate::lang::dir(chapter.lang.as_deref().unwrap_or(&edition.lang)) == crate::lang::Dir::Rtl,
     };
     let _ = writeln!(
         w.out,
@@ -540,6 +543,15 @@ impl Writer<'_> {
     fn inline(&mut self, inline: &Inline) {
         match inline {
             Inline::Text(text) if self.keep_all => self.out.push_str(&boxed_words(text)),
+            Inline::Text(text) if self.rtl => {
+                let mut at = 0;
+                for run in crate::lang::ltr_runs(text) {
+                    let _ =
+                        write!(self.out, "{}#ltr-run[{}];", markup(&text[at..run.start]), markup(&text[run.clone()]));
+                    at = run.end;
+                }
+                self.out.push_str(&markup(&text[at..]));
+            }
             Inline::Text(text) => self.out.push_str(&markup(text)),
             Inline::Emph(c) => self.wrapped("emph", c),
             Inline::Strong(c) => self.wrapped("strong", c),

@@ -2,10 +2,12 @@
 //! Latin citation in an Arabic or Chinese edition) in `Inline::Lang`, so its brackets stay with
 //! its text across a direction change and it is tagged with its language: the entry's declared
 //! language, else the default of its first strong script (Latin: the report's source language if
-//! that is written in Latin, else `en`). Decides only; the formats do the isolating.
+//! that is written in Latin, else `en`). Decides only; the formats do the isolating. A citation
+//! written in the edition's own script gets the edition's commas and semicolons in place of the
+//! style's delimiters (`(انظر OECD 2021، ص. 12)`); the author's words and the works' data keep theirs.
 
 use crate::document::model::Inline;
-use crate::document::walk::plain_text;
+use crate::document::walk::{plain_text, visit_inline_vec_mut};
 
 /// A script as far as isolation cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +50,29 @@ pub(super) fn same_script(a: &str, b: &str) -> bool {
     class_of_lang(a) == class_of_lang(b)
 }
 
-/// Wrap `content` in `Inline::Lang` when its first strong script is not the edition's; `own` is
-/// the entry's declared language, `source` the report's source language.
-pub(super) fn isolate(content: Vec<Inline>, edition: &str, source: &str, own: Option<&str>) -> Vec<Inline> {
+/// Put the edition's comma and semicolon in place of the style's in the delimiter texts of a
+/// citation (texts with no letter or digit: what the style adds between names, works, dates and
+/// locators).
+fn localise_delimiters(content: &mut Vec<Inline>, edition: &str) {
+    let (comma, semicolon) = (crate::lang::comma(edition), crate::lang::semicolon(edition));
+    visit_inline_vec_mut(content, &mut |inlines| {
+        for inline in inlines.iter_mut() {
+            if let Inline::Text(t) = inline
+                && !t.chars().any(char::is_alphanumeric)
+            {
+                *t = t.replace("; ", semicolon).replace(", ", comma);
+            }
+        }
+    });
+}
+
+/// Wrap `content` in `Inline::Lang` when its first strong script is not the edition's, else set
+/// its delimiters as the edition's language does; `own` is the entry's declared language,
+/// `source` the report's source language.
+pub(super) fn isolate(mut content: Vec<Inline>, edition: &str, source: &str, own: Option<&str>) -> Vec<Inline> {
     let Some(found) = plain_text(&content).chars().find_map(class_of_char) else { return content };
     if found == class_of_lang(edition) {
+        localise_delimiters(&mut content, edition);
         return content;
     }
     let lang = match (own, found) {
@@ -83,6 +103,25 @@ mod tests {
         assert!(matches!(&out[0], Inline::Lang { lang, .. } if lang == "de"));
         let out = isolate(text("[1]"), "ar", "en", None);
         assert_eq!(out, text("[1]"), "no strong letter, nothing to isolate");
+    }
+
+    #[test]
+    fn a_citation_in_the_edition_script_takes_its_commas_and_semicolons() {
+        let parts = |p: &[&str]| p.iter().map(|s| Inline::Text(s.to_string())).collect::<Vec<_>>();
+        let cite = parts(&["(", "انظر OECD 2021", ", ", "ص. 12", "; ", "الأمم المتحدة 2018", ")"]);
+        let out = plain_text(&isolate(cite, "ar", "en", None));
+        assert_eq!(out, "(انظر OECD 2021، ص. 12؛ الأمم المتحدة 2018)");
+        let cite = parts(&["（", "联合国", ", ", "2018", "; ", "王 2020", "）"]);
+        assert_eq!(plain_text(&isolate(cite, "zh", "en", None)), "（联合国，2018；王 2020）");
+        // The works' own commas, and every Latin citation, stay as written.
+        let cite = parts(&["(", "حقوق، عمل, هجرة", ", ", "2018)"]);
+        assert_eq!(plain_text(&isolate(cite, "ar", "en", None)), "(حقوق، عمل, هجرة، 2018)");
+        let latin = isolate(parts(&["(Doe 2020", ", ", "p. 4)"]), "ar", "en", None);
+        assert_eq!(plain_text(&latin), "(Doe 2020, p. 4)");
+        for lang in ["en", "fr", "es", "he"] {
+            let cite = parts(&["(Doe 2020", ", ", "p. 4", "; ", "Roe 2021)"]);
+            assert_eq!(plain_text(&isolate(cite, lang, "en", None)), "(Doe 2020, p. 4; Roe 2021)", "{lang}");
+        }
     }
 
     #[test]

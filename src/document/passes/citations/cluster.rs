@@ -135,14 +135,19 @@ pub(super) fn affixed(children: &ElemChildren, items: &[Item], strip_all_authors
                 let mut one = one_item(&e.children, &items[i], strip_all_authors);
                 // `Marsh (2021, chap. 2, for the history)`: in prose the suffix stays inside.
                 if prose && !items[i].parsed.rest.is_empty() && one.len() >= 2 {
-                    let rest = one.pop().expect("two or more");
-                    if let (Some(Inline::Text(close)), Inline::Text(rest)) = (one.last_mut(), &rest)
+                    let mut rest = vec![one.pop().expect("two or more")];
+                    if matches!(one.last(), Some(Inline::Text(t)) if t == ", ") {
+                        rest.insert(0, one.pop().expect("just matched"));
+                    }
+                    let joined: Option<String> =
+                        rest.iter().map(|i| if let Inline::Text(t) = i { Some(t.as_str()) } else { None }).collect();
+                    if let (Some(Inline::Text(close)), Some(joined)) = (one.last_mut(), joined)
                         && close.ends_with([')', ']'])
                     {
                         let at = close.len() - 1;
-                        close.insert_str(at, rest);
+                        close.insert_str(at, &joined);
                     } else {
-                        one.push(rest);
+                        one.extend(rest);
                     }
                 }
                 out.extend(one);
@@ -190,7 +195,11 @@ fn one_item(children: &ElemChildren, item: &Item, strip_authors: bool) -> Vec<In
     if !rest.is_empty() {
         // Pandoc's rule: a suffix that opens with a word is set off by a comma.
         let opens_with_word = rest.chars().next().is_some_and(char::is_alphanumeric);
-        out.push(Inline::Text(if opens_with_word { format!(", {rest}") } else { rest.clone() }));
+        // The comma is a text of its own, so the edition's language can set it (`bidi`).
+        if opens_with_word {
+            out.push(Inline::Text(", ".into()));
+        }
+        out.push(Inline::Text(rest.clone()));
     }
     out
 }
