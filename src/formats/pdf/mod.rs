@@ -1,8 +1,9 @@
 //! The PDF format: the model rendered to Typst (`typst`), compiled in Spotlight's own World
-//! (`world`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`) and PDF/X-4 (`pdfx`).
+//! (`world`), its chapters fitted to their pages (`fit`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`) and PDF/X-4 (`pdfx`).
 
 pub mod boxes;
 pub mod export;
+pub mod fit;
 pub mod pdfx;
 pub mod typst;
 pub mod world;
@@ -32,7 +33,11 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
     let made = pdf.map(|pdf| Made {
         bytes: pdf.bytes,
         pages: Some(pdf.pages),
-        timings: vec![("typst compile", pdf.compile_time), ("pdf export", pdf.export_time)],
+        timings: vec![
+            ("typst compile", pdf.compile_time),
+            ("page fitting", pdf.fit_time),
+            ("pdf export", pdf.export_time),
+        ],
         files: Vec::new(),
     });
     (made, diags)
