@@ -8,6 +8,7 @@ mod cache;
 mod citations;
 mod citeproc;
 mod config;
+mod economy;
 mod editions;
 mod epub;
 mod epub_fonts;

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::Duration;
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
@@ -14,6 +15,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Code, Diagnostic, line_col};
 use crate::document::model::Chapter;
+use crate::formats::pdf::fit;
 use crate::formats::pdf::typst::{
     self as typst_source, COVER_PATH, DEFAULT_TEMPLATE_PATH, MAIN_PATH, TEMPLATE, TypstFile,
 };
@@ -26,10 +28,12 @@ pub struct PdfOutput {
     pub bytes: Vec<u8>,
     /// The number of pages.
     pub pages: usize,
-    /// Time spent compiling (typst layout).
-    pub compile_time: std::time::Duration,
+    /// Time spent compiling (typst layout) the document as designed.
+    pub compile_time: Duration,
+    /// Time spent fitting chapters to their pages: measuring, and compiling the settings tried.
+    pub fit_time: Duration,
     /// Time spent exporting the PDF.
-    pub export_time: std::time::Duration,
+    pub export_time: Duration,
 }
 
 /// Everything the PDF export needs beyond the sources.
@@ -50,17 +54,95 @@ pub struct PdfSettings<'a> {
     pub templates: Vec<(String, String)>,
 }
 
-/// Compile `files` (main file first) and export a PDF; diagnostics are mapped to the chapters.
+/// Compile `files` (main file first), fit the chapters to their pages (`fit`), and export a PDF;
+/// diagnostics are mapped to the chapters.
 pub fn build(
     shared: &Shared,
     settings: &PdfSettings,
     files: &[TypstFile],
     chapters: &[Chapter],
 ) -> (Option<PdfOutput>, Vec<Diagnostic>) {
-    let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
-    sources.extend(settings.templates.iter().cloned());
-    let world = DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date);
-    export(&world, settings, &|d| map_diagnostic(&world, d, files, chapters))
+    let world = |files: &[TypstFile]| {
+        let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
+        sources.extend(settings.templates.iter().cloned());
+        DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date)
+    };
+    let started = std::time::Instant::now();
+    let designed = world(files);
+    let warned = typst::compile::<PagedDocument>(&designed);
+    let compile_time = started.elapsed();
+    let started = std::time::Instant::now();
+    let (compiled, fitted) = match warned.output {
+        Ok(doc) => fit_pages(&world, files, chapters, Compiled { doc, warnings: warned.warnings.to_vec() }),
+        Err(errors) => {
+            let map = |d: &SourceDiagnostic| map_diagnostic(&designed, d, files, chapters);
+            let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
+            diags.extend(errors.iter().map(map));
+            return (None, diags);
+        }
+    };
+    let fit_time = started.elapsed();
+    let fitted_files = fitted.as_deref().unwrap_or(files);
+    let final_world = if fitted.is_some() { world(fitted_files) } else { designed };
+    let map = |d: &SourceDiagnostic| map_diagnostic(&final_world, d, fitted_files, chapters);
+    let mut diags: Vec<Diagnostic> = compiled.warnings.iter().map(map).collect();
+    let out = export_doc(compiled.doc, settings, &map, &mut diags);
+    (out.map(|o| PdfOutput { compile_time, fit_time, ..o }), diags)
+}
+
+/// A laid-out document and typst's warnings about it.
+struct Compiled {
+    doc: PagedDocument,
+    warnings: Vec<SourceDiagnostic>,
+}
+
+/// Page economy: measure how each chapter ends in the designed layout and, where one ends on a
+/// spill-over page, compile again with it set tighter or looser (at most `fit::ROUNDS` times, and
+/// once more to put the best settings together when the last try was not the best for every
+/// chapter). Chapters open on a page of their own, so each one's setting changes its own pages
+/// only, and unchanged chapters come from typst's memoized layout. Returns the chosen document
+/// and, when it is not the designed one, the files it was compiled from.
+fn fit_pages<'s>(
+    world: &dyn Fn(&[TypstFile]) -> DocWorld<'s>,
+    files: &[TypstFile],
+    chapters: &[Chapter],
+    designed: Compiled,
+) -> (Compiled, Option<Vec<TypstFile>>) {
+    let slugs: Vec<String> = chapters.iter().map(|c| c.slug.clone()).collect();
+    let mut search = fit::Search::new(&fit::measure(&designed.doc, &slugs));
+    let set = |levels: &[fit::Level]| -> Vec<TypstFile> {
+        files
+            .iter()
+            .map(|f| f.chapter.and_then(|i| levels.get(i)).map_or_else(|| f.clone(), |&l| typst_source::fitted(f, l)))
+            .collect()
+    };
+    let compile = |files: &[TypstFile]| {
+        let warned = typst::compile::<PagedDocument>(&world(files));
+        warned.output.ok().map(|doc| Compiled { doc, warnings: warned.warnings.to_vec() })
+    };
+    let mut last: Option<(Vec<fit::Level>, Compiled, Vec<TypstFile>)> = None;
+    for _ in 0..fit::ROUNDS {
+        let Some(levels) = search.next() else { break };
+        let files = set(&levels);
+        // A setting that does not compile is no candidate; the designed layout stands.
+        let Some(compiled) = compile(&files) else { break };
+        search.record(&levels, &fit::measure(&compiled.doc, &slugs));
+        last = Some((levels, compiled, files));
+    }
+    let best = search.best();
+    if best.iter().all(|&l| l == 0) {
+        return (designed, None);
+    }
+    match last {
+        Some((levels, compiled, files)) if levels == best => (compiled, Some(files)),
+        _ => {
+            let files = set(&best);
+            match compile(&files) {
+                Some(compiled) => (compiled, Some(files)),
+                None => (designed, None),
+            }
+        }
+    }
 }
 
 /// Compile the edition's cover (`files` holds the cover file, the style file and the rest) into SVG.
@@ -86,30 +168,36 @@ pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -
 /// Compile a Typst file that lies under `settings.root` (path like `/main.typ`) and export it.
 pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Option<PdfOutput>, Vec<Diagnostic>) {
     let world = DocWorld::new(shared, &settings.ident, settings.root, main, &[], settings.date);
-    export(&world, settings, &|d| map_diagnostic(&world, d, &[], &[]))
-}
-
-fn export(
-    world: &DocWorld,
-    settings: &PdfSettings,
-    map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
-) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, &[], &[]);
     let started = std::time::Instant::now();
-    let warned = typst::compile::<PagedDocument>(world);
+    let warned = typst::compile::<PagedDocument>(&world);
     let compile_time = started.elapsed();
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
-    let doc = match warned.output {
-        Ok(doc) => doc,
+    match warned.output {
+        Ok(doc) => {
+            let out = export_doc(doc, settings, &map, &mut diags);
+            (out.map(|o| PdfOutput { compile_time, ..o }), diags)
+        }
         Err(errors) => {
             diags.extend(errors.iter().map(map));
-            return (None, diags);
+            (None, diags)
         }
-    };
+    }
+}
+
+/// Check a laid-out document for missing glyphs and export it (bleed box, PDF/X when asked);
+/// the compile and fit times are the caller's to fill in.
+fn export_doc(
+    doc: PagedDocument,
+    settings: &PdfSettings,
+    map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PdfOutput> {
     // The safety net behind the character check: nothing ships with empty boxes.
     let missing = missing_glyphs(&doc);
     if !missing.is_empty() {
         diags.extend(missing.iter().map(map));
-        return (None, diags);
+        return None;
     }
     let (y, mo, d, h, mi, s) = settings.timestamp;
     let timestamp = Datetime::from_ymd_hms(y, mo, d, h, mi, s).map(Timestamp::new_utc);
@@ -131,7 +219,7 @@ fn export(
                 Diagnostic::error(format!("these PDF standards cannot be combined: {}", e.message()))
                     .code(Code::Standard),
             );
-            return (None, diags);
+            return None;
         }
     };
     let options =
@@ -151,7 +239,7 @@ fn export(
                             .with_hint("this is a bug in Spotlight; build without --bleed meanwhile")
                             .code(Code::Internal),
                         );
-                        return (None, diags);
+                        return None;
                     }
                 }
             } else {
@@ -168,18 +256,24 @@ fn export(
                             .with_hint("build without --pdf-standard x-4 and report this as a bug")
                             .code(Code::Standard),
                         );
-                        return (None, diags);
+                        return None;
                     }
                 }
             } else {
                 bytes
             };
             let export_time = started.elapsed();
-            (Some(PdfOutput { bytes, pages: doc.pages().len(), compile_time, export_time }), diags)
+            Some(PdfOutput {
+                bytes,
+                pages: doc.pages().len(),
+                compile_time: Duration::ZERO,
+                fit_time: Duration::ZERO,
+                export_time,
+            })
         }
         Err(errors) => {
             diags.extend(errors.iter().map(map));
-            (None, diags)
+            None
         }
     }
 }

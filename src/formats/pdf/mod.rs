@@ -1,9 +1,10 @@
 //! The PDF format: the model rendered to Typst (`typst`), compiled in Spotlight's own World
-//! (`world`), exported with typst-pdf (`export`), with page boxes typst does not write (`boxes`), PDF/X-4 (`pdfx`) and the
-//! edition's whole language tag (`lang`).
+//! (`world`), its chapters fitted to their pages (`fit`), exported with typst-pdf (`export`), with page
+//! boxes typst does not write (`boxes`), PDF/X-4 (`pdfx`) and the edition's whole language tag (`lang`).
 
 pub mod boxes;
 pub mod export;
+pub mod fit;
 pub mod lang;
 pub mod pdfx;
 pub mod typst;
@@ -50,7 +51,11 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
     let made = Some(Made {
         bytes: pdf.bytes,
         pages: Some(pdf.pages),
-        timings: vec![("typst compile", pdf.compile_time), ("pdf export", pdf.export_time)],
+        timings: vec![
+            ("typst compile", pdf.compile_time),
+            ("page fitting", pdf.fit_time),
+            ("pdf export", pdf.export_time),
+        ],
         files: Vec::new(),
     });
     (made, diags)

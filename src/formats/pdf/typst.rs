@@ -339,6 +339,22 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
     TypstFile { path: chapter_path(edition, chapter), text: w.out, chapter: Some(index), spans: w.spans }
 }
 
+/// Where a chapter file's opening call starts: the fitting setting goes just before it.
+const CHAPTER_CALL: &str = "\n#chapter(";
+
+/// Return a chapter file set at a fitting level (the template's `fitted`; 0 leaves it as it is),
+/// its span map shifted past the inserted line so diagnostics still point at the Markdown.
+pub fn fitted(file: &TypstFile, level: i8) -> TypstFile {
+    let Some(at) = file.text.find(CHAPTER_CALL).map(|i| i + 1).filter(|_| level != 0 && file.chapter.is_some()) else {
+        return file.clone();
+    };
+    let line = format!("#show: fitted.with({level})\n");
+    let mut text = file.text.clone();
+    text.insert_str(at, &line);
+    let spans = file.spans.iter().map(|&(o, s)| (if o >= at { o + line.len() } else { o }, s)).collect();
+    TypstFile { text, spans, ..file.clone() }
+}
+
 /// The label of the participants list in the opening of the report.
 pub const PARTICIPANTS_LABEL: &str = "participants";
 
@@ -705,6 +721,18 @@ mod tests {
         let src = chapter_source("# T\n\nA[^n] and B[^n].\n\n[^n]: The note.\n");
         assert_eq!(src.matches("#footnote[").count(), 1, "{src}");
         assert!(src.contains("#footnote(label(\"01-t:fn:n\"))"), "{src}");
+    }
+
+    #[test]
+    fn a_fitted_chapter_keeps_its_span_map() {
+        let md = "# T\n\nfirst\n\nsecond paragraph\n";
+        let file = render(&edition_of(md), &PrintSettings::default(), None, &Theme::default()).remove(2);
+        assert_eq!(fitted(&file, 0).text, file.text);
+        let tight = fitted(&file, 1);
+        assert!(tight.text.contains("\n#show: fitted.with(1)\n#chapter("), "{}", tight.text);
+        assert!(typst::syntax::parse(&tight.text).errors_and_warnings().0.is_empty());
+        let at = tight.text.find("second").unwrap();
+        assert_eq!(tight.markdown_span(at).unwrap().line, 5);
     }
 
     #[test]

@@ -1,0 +1,153 @@
+//! Page economy: no chapter of any edition ends on a page holding only a few lines, in either
+//! profile, counted from the PDF itself (the outline for where chapters start, text positions for
+//! the lines); the fit removes a spill-over the designed setting leaves, and leaves alone a
+//! chapter that needs none.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{Project, fixture, repo};
+
+/// The fewest lines a chapter's last page may hold (Spotlight's `fit::MIN_LINES`, restated: the
+/// test reads the PDF, not Spotlight's own measure).
+const MIN_LINES: usize = 5;
+
+/// How one chapter ends in a PDF, as `lastlines.py` reads it.
+#[derive(Debug, Clone, PartialEq)]
+struct End {
+    first: usize,
+    last: usize,
+    lines: usize,
+    title: String,
+}
+
+impl End {
+    fn is_orphan(&self) -> bool {
+        self.last > self.first && self.lines < MIN_LINES
+    }
+}
+
+/// Whether python3 with pypdf is there (CI installs it; elsewhere the check skips visibly).
+fn pypdf_available() -> bool {
+    let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("python3 with pypdf is required under CI");
+        }
+        eprintln!("SKIPPED: python3 with pypdf is not installed (pip install pypdf)");
+    }
+    ok
+}
+
+/// Every chapter's first and last page and the body lines on its last page.
+fn endings(pdf: &Path) -> Vec<End> {
+    let script = repo().join("tests/e2e/common/lastlines.py");
+    let out = Command::new("python3").arg(script).arg(pdf).output().expect("python3");
+    assert!(out.status.success(), "lastlines.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(4, '\t').collect();
+            End {
+                first: f[0].parse().unwrap(),
+                last: f[1].parse().unwrap(),
+                lines: f[2].parse().unwrap(),
+                title: f[3].into(),
+            }
+        })
+        .collect()
+}
+
+/// Build the report's PDFs with `args` and check every chapter of every edition.
+fn no_orphan_page_in(args: &[&str]) {
+    if !pypdf_available() {
+        return;
+    }
+    let p = Project::report();
+    let mut build = vec!["build", "--format", "pdf"];
+    build.extend_from_slice(args);
+    p.run(&build).expect_code(0);
+    let mut orphans = Vec::new();
+    for lang in ["en", "fr", "es", "ar", "he", "zh"] {
+        let ends = endings(&p.dist(&format!("imrf-spotlight-{lang}.pdf")));
+        assert!(ends.len() >= 5, "{lang}: the outline lists only {} chapters", ends.len());
+        for end in ends {
+            eprintln!(
+                "{lang} {args:?}: pages {}-{}, {} lines on the last: {}",
+                end.first, end.last, end.lines, end.title
+            );
+            if end.is_orphan() {
+                orphans.push(format!("{lang}: {end:?}"));
+            }
+        }
+    }
+    assert!(orphans.is_empty(), "chapters ending on a page of fewer than {MIN_LINES} lines: {orphans:#?}");
+}
+
+#[test]
+fn no_chapter_of_the_report_ends_on_an_orphan_page_on_screen() {
+    no_orphan_page_in(&[]);
+}
+
+#[test]
+fn no_chapter_of_the_report_ends_on_an_orphan_page_in_print() {
+    no_orphan_page_in(&["--profile", "print", "--page", "a5", "--bleed", "3mm"]);
+}
+
+/// The theme line that turns the fitting off: `fitted` sets every level as designed.
+const NO_FIT_THEME: &str = "#import \"/spotlight/default.typ\": *\n// Fitting off: every level is set as designed.\n#let fitted(level, body) = body\n";
+
+/// Render pages `first..=last` of a PDF to PNG bytes, one per page.
+fn renders(pdf: &Path, first: usize, last: usize) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let out = Command::new("pdftoppm")
+        .args(["-r", "40", "-png", "-f", &first.to_string(), "-l", &last.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm");
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let mut files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+#[test]
+fn the_fit_takes_back_a_spill_over_page_and_leaves_other_chapters_alone() {
+    if !pypdf_available() || !crate::common::tool_available("pdftoppm") {
+        return;
+    }
+    let designed = Project::copy_of(&fixture("economy"));
+    designed.write("theme/report.typ", NO_FIT_THEME);
+    designed.run(&["build", "--format", "pdf"]).expect_code(0);
+    let fitted = Project::copy_of(&fixture("economy"));
+    fitted.run(&["build", "--format", "pdf"]).expect_code(0);
+    let before = endings(&designed.dist("economy-en.pdf"));
+    let after = endings(&fitted.dist("economy-en.pdf"));
+    eprintln!("designed: {before:#?}\nfitted: {after:#?}");
+    assert_eq!(before.len(), 2);
+    // The fixture is made so that the designed setting leaves its second chapter a spill-over page
+    // (if the template's design changes, lengthen or shorten 02-spill.md until it does again).
+    assert!(!before[0].is_orphan(), "the first chapter should need no fitting: {:?}", before[0]);
+    assert!(before[1].is_orphan(), "the fixture no longer spills over as designed: {:?}", before[1]);
+    assert!(!after[1].is_orphan(), "the fit left a spill-over page: {:?}", after[1]);
+    assert!(after[1].last <= before[1].last, "the fit made the chapter longer: {before:?} -> {after:?}");
+    // The first chapter is set as designed, pixel for pixel.
+    assert_eq!(after[0], before[0]);
+    let (a, b) = (renders(&designed.dist("economy-en.pdf"), before[0].first, before[0].last), {
+        renders(&fitted.dist("economy-en.pdf"), after[0].first, after[0].last)
+    });
+    assert_eq!(a.len(), before[0].last - before[0].first + 1);
+    assert!(a == b, "the chapter that needed no fitting changed");
+}
+
+#[test]
+fn fitted_builds_are_byte_identical() {
+    let p = Project::copy_of(&fixture("economy"));
+    p.run(&["build", "--format", "pdf"]).expect_code(0);
+    let first = std::fs::read(p.dist("economy-en.pdf")).unwrap();
+    p.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+    assert!(first == std::fs::read(p.dist("economy-en.pdf")).unwrap(), "a second build differs");
+}
