@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{Project, fixture, repo};
+use crate::common::{Project, fixture, pypdf_available, repo};
 
 /// The fewest lines a chapter's last page may hold (Spotlight's `fit::MIN_LINES`, restated: the
 /// test reads the PDF, not Spotlight's own measure).
@@ -25,18 +25,6 @@ impl End {
     fn is_orphan(&self) -> bool {
         self.last > self.first && self.lines < MIN_LINES
     }
-}
-
-/// Whether python3 with pypdf is there (CI installs it; elsewhere the check skips visibly).
-fn pypdf_available() -> bool {
-    let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("python3 with pypdf is required under CI");
-        }
-        eprintln!("SKIPPED: python3 with pypdf is not installed (pip install pypdf)");
-    }
-    ok
 }
 
 /// Every chapter's first and last page and the body lines on its last page.

@@ -9,7 +9,7 @@ use std::process::Command;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::common::{Project, fixture, pdf_text, repo, tool_available};
+use crate::common::{Project, fixture, pdf_text, pypdf_available, repo, tool_available};
 
 /// Letters, marks, digits and brackets of `text` after NFC: what extraction must give back in
 /// order; spacing, line-end hyphens, punctuation and bidi controls are left out.
@@ -93,18 +93,6 @@ fn recovery(sentences: &[String], text: &str) -> (f64, Vec<String>) {
     let missed: Vec<String> = sentences.iter().filter(|s| !hay.contains(s.as_str())).cloned().collect();
     let rate = 1.0 - missed.len() as f64 / sentences.len().max(1) as f64;
     (rate, missed.into_iter().take(3).collect())
-}
-
-/// Whether python3 with pypdf can run the tag-tree reader (CI installs it; elsewhere it may skip).
-fn pypdf_available() -> bool {
-    let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("python3 with pypdf is required under CI");
-        }
-        eprintln!("SKIPPED: python3 with pypdf is not installed (pip install pypdf)");
-    }
-    ok
 }
 
 /// The PDF's text read through its structure tree (`--langs`: per marked content, lang TAB text).

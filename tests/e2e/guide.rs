@@ -125,12 +125,7 @@ fn each_cjk_pdf_embeds_only_its_own_glyph_forms_for_body_headings_and_code() {
 
 /// Font sizes of the PDF's text runs: (size in pt, base font, text).
 fn runs(pdf: &Path) -> Option<Vec<(f64, String, String)>> {
-    let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("python3 with pypdf is required under CI");
-        }
-        eprintln!("SKIPPED: python3 with pypdf is not installed (pip install pypdf)");
+    if !crate::common::pypdf_available() {
         return None;
     }
     let out = Command::new("python3").arg(repo().join("tests/e2e/common/fontsizes.py")).arg(pdf).output().unwrap();

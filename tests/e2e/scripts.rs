@@ -8,8 +8,8 @@ use std::process::Command;
 
 use crate::common::{self, Project, epubcheck, fixture, pdf_text, tool_available, unzip};
 
-/// The scripts fixture with the repository's fonts, built in both formats.
-fn built() -> Project {
+/// The scripts fixture with the repository's fonts.
+fn with_fonts() -> Project {
     let p = Project::copy_of(&fixture("scripts"));
     let fonts = common::repo().join("fonts");
     fs::create_dir_all(p.path().join("fonts")).unwrap();
@@ -17,6 +17,12 @@ fn built() -> Project {
         let entry = entry.unwrap();
         fs::copy(entry.path(), p.path().join("fonts").join(entry.file_name())).unwrap();
     }
+    p
+}
+
+/// The scripts fixture with the repository's fonts, built in both formats.
+fn built() -> Project {
+    let p = with_fonts();
     p.run(&["build", "--deny-warnings"]).expect_code(0);
     p
 }
@@ -129,13 +135,7 @@ fn generated_punctuation_and_the_report_site_link_follow_each_edition() {
 
 /// The scripts fixture with a bibliography and citations written in Arabic and Chinese text.
 fn with_citations() -> Project {
-    let p = Project::copy_of(&fixture("scripts"));
-    let fonts = common::repo().join("fonts");
-    fs::create_dir_all(p.path().join("fonts")).unwrap();
-    for entry in fs::read_dir(&fonts).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), p.path().join("fonts").join(entry.file_name())).unwrap();
-    }
+    let p = with_fonts();
     let report = fs::read_to_string(p.path().join("report.yaml")).unwrap();
     p.write("report.yaml", format!("{report}bibliography:\n  style: chicago-author-date\n"));
     p.write(

@@ -11,6 +11,20 @@ use std::time::Duration;
 
 use crate::common::{Project, fixture};
 
+/// Start `spotlight watch --format pdf` on `p`, its stderr going to `watch.log` (whose path is returned).
+fn spawn_watch(p: &Project) -> (std::process::Child, std::path::PathBuf) {
+    let stderr_path = p.path().join("watch.log");
+    let log = fs::File::create(&stderr_path).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_spotlight"))
+        .args(["watch", "--format", "pdf", "--project"])
+        .arg(p.path())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    (child, stderr_path)
+}
+
 /// Wait (bounded, so a broken watch cannot hang the suite) until `ready` holds.
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     for _ in 0..600 {
@@ -25,15 +39,7 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
 #[test]
 fn watch_rebuilds_on_change_survives_errors_and_stops_on_ctrl_c() {
     let p = Project::copy_of(&fixture("minimal"));
-    let stderr_path = p.path().join("watch.log");
-    let log = fs::File::create(&stderr_path).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spotlight"))
-        .args(["watch", "--format", "pdf", "--project"])
-        .arg(p.path())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let (mut child, stderr_path) = spawn_watch(&p);
     let pdf = p.dist("minimal-en.pdf");
     let log_text = || {
         let mut s = String::new();
@@ -76,15 +82,7 @@ fn rebuilds_in_one_process_make_the_bytes_a_cold_build_makes() {
     // the resolved citations between rebuilds: after edits that keep and that change the
     // citations, its PDF must be the one a fresh build of the same files makes.
     let p = Project::copy_of(&fixture("citations"));
-    let stderr_path = p.path().join("watch.log");
-    let log = fs::File::create(&stderr_path).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spotlight"))
-        .args(["watch", "--format", "pdf", "--project"])
-        .arg(p.path())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let (mut child, stderr_path) = spawn_watch(&p);
     let log_text = || {
         let mut s = String::new();
         fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();

@@ -175,6 +175,18 @@ pub fn tool_available(tool: &str) -> bool {
     found
 }
 
+/// Whether python3 with pypdf is there (CI installs it; elsewhere the check skips visibly).
+pub fn pypdf_available() -> bool {
+    let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("python3 with pypdf is required under CI");
+        }
+        eprintln!("SKIPPED: python3 with pypdf is not installed (pip install pypdf)");
+    }
+    ok
+}
+
 /// The text pdftotext extracts from a PDF.
 pub fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-").output().expect("pdftotext");
