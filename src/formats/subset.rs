@@ -70,6 +70,15 @@ pub fn subset(bytes: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8
     }
 }
 
+/// Face `index` of a collection (.ttc, .otc) as a font file of its own, every table copied
+/// unchanged: an EPUB or web page can only name single fonts.
+pub fn face(bytes: &[u8], index: u32) -> Result<Vec<u8>, Whole> {
+    let font = FontRef::from_index(bytes, index).map_err(|e| Whole::Failed(format!("face {index}: {e}")))?;
+    let mut builder = FontBuilder::new();
+    builder.copy_missing_tables(font);
+    Ok(builder.build())
+}
+
 /// Add the `CFF ` table, which `skera` leaves out, subset to the glyphs of its plan.
 fn with_cff(subset: &[u8], table: &[u8], plan: &Plan) -> Result<Vec<u8>, Whole> {
     let mut keep: Vec<(u32, u32)> = plan.old_to_new_glyph_mapping().map(|(o, n)| (n.to_u32(), o.to_u32())).collect();
@@ -161,5 +170,18 @@ mod tests {
             assert!(glyph_of(&small, '中').is_some());
         }
         assert!(matches!(subset(&ttc, 9, &"中".chars().collect()), Err(Whole::Failed(m)) if m.starts_with("face 9")));
+    }
+
+    #[test]
+    fn a_face_taken_out_of_a_collection_is_the_same_face_and_can_be_subset() {
+        let ttc = font("wqy-microhei.ttc");
+        for index in [0, 1] {
+            let single = face(&ttc, index).unwrap();
+            let (a, b) = (FontRef::new(&single).unwrap(), FontRef::from_index(&ttc, index).unwrap());
+            assert_eq!(a.table_directory.num_tables(), b.table_directory.num_tables());
+            assert_eq!(glyph_of(&single, '中'), b.cmap().unwrap().map_codepoint('中').map(|g| g.to_u32()));
+            assert!(glyph_of(&subset(&single, 0, &"中".chars().collect()).unwrap(), '中').is_some());
+        }
+        assert!(matches!(face(&ttc, 7), Err(Whole::Failed(m)) if m.starts_with("face 7")));
     }
 }

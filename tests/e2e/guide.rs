@@ -304,3 +304,40 @@ fn an_emoji_font_sets_pictographs_only_in_both_formats() {
         assert!(fonts.iter().any(|f| f.contains("Emoji")) || fonts.iter().any(|f| f == "[none]"), "{fonts:?}");
     }
 }
+
+/// Whether `bytes` hold `text` as the UTF-16BE of a font's Windows name records.
+fn has_name(bytes: &[u8], text: &str) -> bool {
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    bytes.windows(utf16.len()).any(|w| w == utf16.as_slice())
+}
+
+#[test]
+fn each_cjk_epub_embeds_its_own_regions_face_taken_out_of_the_collection_and_subset() {
+    let Some(p) = built() else { return };
+    for (lang, region, others) in
+        [("ja", "JP", ["KR", "SC"]), ("ko", "KR", ["JP", "SC"]), ("zh-CN", "SC", ["JP", "KR"])]
+    {
+        let epub = format!("guide-{lang}.epub");
+        let files = unzip(&p.dist(&epub));
+        let fonts: Vec<&(String, Vec<u8>, _)> =
+            files.iter().filter(|(n, _, _)| n.starts_with("OEBPS/fonts/")).collect();
+        let cjk: Vec<_> = fonts.iter().filter(|(n, _, _)| n.contains("NotoSerifCJK-")).collect();
+        assert!(
+            !cjk.is_empty(),
+            "{epub} embeds no Noto Serif CJK face: {:?}",
+            fonts.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        let css = page(&p, &epub, ".css");
+        for (name, bytes, _) in &cjk {
+            let file = name.rsplit('/').next().unwrap();
+            assert!(file.ends_with(".otf"), "{name} ships as a single font, not a collection");
+            assert!(css.contains(file), "the stylesheet names {file}");
+            assert!(has_name(bytes, &format!("Noto Serif CJK {region}")), "{name} is the {region} face");
+            for other in others {
+                assert!(!has_name(bytes, &format!("Noto Serif CJK {other}")), "{name} holds the {other} face too");
+            }
+            // A whole face is about 20 MB; the guide uses a few hundred characters.
+            assert!(bytes.len() < 1_500_000, "{name}: {} bytes, not subset", bytes.len());
+        }
+    }
+}

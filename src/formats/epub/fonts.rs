@@ -73,8 +73,8 @@ pub fn subset_fonts<'a>(fonts: impl Iterator<Item = &'a mut Vec<u8>>, used: &BTr
 }
 
 /// Generate `@font-face` rules for the font files of the edition's serif and sans stacks (Latin
-/// families and the edition's own script; collections (.ttc) cannot go into an EPUB and are left to
-/// the reading system), named by role so the stylesheet needs no font names.
+/// families and the edition's own script; a face of a collection (.ttc) as a font of its own), named
+/// by role so the stylesheet needs no font names.
 pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8>)>) {
     let mut css = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -97,49 +97,83 @@ pub fn font_faces(dir: &Path, edition: &Edition) -> (String, Vec<(String, Vec<u8
                     || own_script.iter().any(|o| o.to_lowercase() == family))
         })
     };
-    // Script faces first: without unicode-range support, the last face declared wins.
-    let mut faces: Vec<(bool, String)> = Vec::new();
+    let roles = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)];
+    let mut found: Vec<Face> = Vec::new();
     for path in paths {
         let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        if ext != "ttf" && ext != "otf" {
+        let collection = ext == "ttc" || ext == "otc";
+        if ext != "ttf" && ext != "otf" && !collection {
             continue;
         }
         let Ok(bytes) = files::read(dir, &path) else { continue };
-        let Some(info) = FontInfo::new(&bytes, 0) else { continue };
-        let family = info.family.to_lowercase();
-        let is_emoji = emoji.iter().any(|o| o.to_lowercase() == family);
-        let is_script = is_emoji || own_script.iter().any(|o| o.to_lowercase() == family);
-        let roles: Vec<&str> = [("Spotlight Serif", &edition.fonts.serif), ("Spotlight Sans", &edition.fonts.sans)]
-            .into_iter()
-            .filter(|(_, stack)| is_emoji || wanted(stack, &family))
-            .map(|(role, _)| role)
-            .collect();
-        if roles.is_empty() {
-            continue;
+        for (index, info) in FontInfo::iter(&bytes).enumerate().take(if collection { usize::MAX } else { 1 }) {
+            let family = info.family.to_lowercase();
+            let emoji = emoji.iter().any(|o| o.to_lowercase() == family);
+            let script = emoji || own_script.iter().any(|o| o.to_lowercase() == family);
+            let in_roles: Vec<usize> = (0..roles.len()).filter(|&r| emoji || wanted(roles[r].1, &family)).collect();
+            if in_roles.is_empty() {
+                continue;
+            }
+            // A face of a collection ships as a font of its own, which the subsetter then makes small.
+            let (name, bytes) = if collection {
+                let stem = path.file_stem().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
+                let Ok(face) = subset::face(&bytes, index as u32) else { continue };
+                (format!("{stem}-{index}.otf"), face)
+            } else {
+                (path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default(), bytes.clone())
+            };
+            found.push(Face { family, emoji, script, roles: in_roles, info, name, bytes });
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().replace(' ', "-")).unwrap_or_default();
-        let style = if info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
-        let unicode_range = match (is_script, if is_emoji { emoji_range } else { range }) {
+    }
+    // Of the script's families, each role embeds only the first one the project has (a later one is a
+    // fallback the reader's system may have; embedding it too would double the script's weight).
+    for (r, (_, stack)) in roles.iter().enumerate() {
+        let first = stack
+            .iter()
+            .map(|f| f.name.to_lowercase())
+            .find(|name| found.iter().any(|f| f.script && !f.emoji && f.roles.contains(&r) && &f.family == name));
+        for face in found.iter_mut().filter(|f| f.script && !f.emoji && Some(&f.family) != first.as_ref()) {
+            face.roles.retain(|&x| x != r);
+        }
+    }
+    // Script faces first: without unicode-range support, the last face declared wins.
+    let mut rules: Vec<(bool, String)> = Vec::new();
+    for face in found.into_iter().filter(|f| !f.roles.is_empty()) {
+        let style = if face.info.variant.style == FontStyle::Normal { "normal" } else { "italic" };
+        let unicode_range = match (face.script, if face.emoji { emoji_range } else { range }) {
             (true, Some(r)) => format!("\n  unicode-range: {r};"),
             _ => String::new(),
         };
-        for role in roles {
-            faces.push((
-                !is_script,
+        for &r in &face.roles {
+            rules.push((
+                !face.script,
                 format!(
-                    "@font-face {{\n  font-family: \"{role}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};{unicode_range}\n}}\n",
-                    url(&name),
-                    info.variant.weight.to_number()
+                    "@font-face {{\n  font-family: \"{}\";\n  src: url(\"../fonts/{}\");\n  font-weight: {};\n  font-style: {style};{unicode_range}\n}}\n",
+                    roles[r].0,
+                    url(&face.name),
+                    face.info.variant.weight.to_number()
                 ),
             ));
         }
-        files.push((name, bytes));
+        files.push((face.name, face.bytes));
     }
-    faces.sort_by_key(|(latin, _)| *latin);
-    for (_, face) in faces {
-        css.push_str(&face);
+    rules.sort_by_key(|(latin, _)| *latin);
+    for (_, rule) in rules {
+        css.push_str(&rule);
     }
     (css, files)
+}
+
+/// A face the project has that the edition's stacks name, before the choice among script families.
+struct Face {
+    family: String,
+    emoji: bool,
+    script: bool,
+    /// Indexes into the roles (serif, sans) this face is declared for.
+    roles: Vec<usize>,
+    info: FontInfo,
+    name: String,
+    bytes: Vec<u8>,
 }
 
 fn stacks_contains(families: &[String], family: &str) -> bool {
