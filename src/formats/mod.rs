@@ -15,11 +15,13 @@ pub mod subset;
 use std::time::Duration;
 
 use crate::document::model::Edition;
+use crate::document::pages::PageMap;
 use crate::formats::pdf::typst::TypstFile;
 use crate::formats::pdf::world::Shared;
 use crate::project::Plan;
 
-/// What every format is given: the plan, the shared fonts, the edition, its rendered Typst.
+/// What every format is given: the plan, the shared fonts, the edition, its rendered Typst and,
+/// once the PDF is laid out, where its pages begin.
 pub struct Job<'a> {
     /// The checked plan.
     pub plan: &'a Plan,
@@ -29,6 +31,8 @@ pub struct Job<'a> {
     pub edition: &'a Edition,
     /// The edition's Typst sources (the PDF's, and the EPUB's cover).
     pub typst: &'a [TypstFile],
+    /// Where each page of the PDF begins (for the EPUB's and the web edition's page list).
+    pub pages: Option<&'a PageMap>,
 }
 
 /// A finished artifact's bytes and what making it cost.
