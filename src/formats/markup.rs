@@ -9,6 +9,7 @@ use std::fmt::Write;
 use crate::document::model::{Align, Block, Caption, Chapter, ChapterKind, Edition, Inline, LinkTarget};
 use crate::document::pages::{Marker, TextPosition, block_run, inline_run};
 use crate::formats::escape::{url, xml};
+use crate::formats::pagebreaks::Cursor;
 use crate::lang::speaker_label;
 
 /// Images an edition uses: project path -> file name inside the output (`images/img-N.ext`).
@@ -51,21 +52,6 @@ impl Flavor {
         }
     }
 
-    /// Return a page break marker: empty, so it shows nothing, with the page's number as its name
-    /// (`doc-pagebreak` with its base role `separator` as a fallback on the web, where not every
-    /// browser knows the DPUB roles).
-    pub fn page_marker(self, marker: &Marker) -> String {
-        let (epub_type, role) = match self {
-            Flavor::Epub => (" epub:type=\"pagebreak\"", "doc-pagebreak"),
-            Flavor::Html => ("", "doc-pagebreak separator"),
-        };
-        format!(
-            "<span{epub_type} role=\"{role}\" id=\"{}\" aria-label=\"{label}\" title=\"{label}\" class=\"pagebreak\"></span>",
-            xml(&marker.id),
-            label = xml(&marker.label)
-        )
-    }
-
     /// Return the language attributes of an element (`lang`, and `xml:lang` for EPUB); `tag` is escaped.
     pub fn lang_attrs(self, tag: &str) -> String {
         match self {
@@ -85,7 +71,7 @@ pub fn chapter_section(
     markers: &[(TextPosition, Marker)],
 ) -> String {
     let mut w = Writer::new(edition, chapter, images, flavor);
-    w.markers = markers;
+    w.pages = Cursor::new(markers, flavor == Flavor::Epub);
     let (epub_type, role) = match chapter.kind {
         ChapterKind::Body => ("chapter", "doc-chapter"),
         ChapterKind::References => ("bibliography", "doc-bibliography"),
@@ -101,15 +87,12 @@ pub fn chapter_section(
         flavor.epub_type(epub_type),
         id = xml(&chapter_anchor(&chapter.slug))
     );
-    w.markers_at_block();
-    let _ = write!(w.out, "<h1 id=\"{}\">", xml(&chapter_anchor(&chapter.slug)));
+    let _ = write!(w.out, "{}<h1 id=\"{}\">", w.pages.at_block(), xml(&chapter_anchor(&chapter.slug)));
     w.inlines(&chapter.title);
     w.out.push_str("</h1>\n");
     w.blocks(&chapter.blocks);
-    // A marker the text did not reach (a page that begins in a note) still marks its page.
-    while w.next_marker < w.markers.len() {
-        w.marker();
-    }
+    let rest = w.pages.rest();
+    w.out.push_str(&rest);
     w.footnotes();
     w.out.push_str("</section>\n");
     w.out
@@ -141,14 +124,8 @@ pub struct Writer<'e> {
     soft_break_space: bool,
     /// The language spans the text being written is inside, innermost last.
     langs: Vec<String>,
-    /// Page break markers to place, by position in the chapter's runs.
-    markers: &'e [(TextPosition, Marker)],
-    /// The next marker to place.
-    next_marker: usize,
-    /// The index of the next run (`document::pages::runs` order).
-    run: usize,
-    /// Whether footnotes are being written (their runs are not counted).
-    in_notes: bool,
+    /// Where the print edition's page break markers go.
+    pages: Cursor<'e>,
 }
 
 impl<'e> Writer<'e> {
@@ -163,46 +140,8 @@ impl<'e> Writer<'e> {
             note_refs: HashMap::new(),
             soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
             langs: Vec::new(),
-            markers: &[],
-            next_marker: 0,
-            run: 0,
-            in_notes: false,
+            pages: Cursor::default(),
         }
-    }
-
-    /// Write the next marker.
-    fn marker(&mut self) {
-        if let Some((_, m)) = self.markers.get(self.next_marker) {
-            self.out.push_str(&self.flavor.page_marker(m));
-            self.next_marker += 1;
-        }
-    }
-
-    /// Write the markers of pages that begin where the next block does (or earlier).
-    fn markers_at_block(&mut self) {
-        while let Some((p, _)) = self.markers.get(self.next_marker)
-            && !self.in_notes
-            && (p.run < self.run || (p.run == self.run && p.offset == 0))
-        {
-            self.marker();
-        }
-    }
-
-    /// Write a run's text with the markers that fall inside it; `write` writes a piece of it.
-    fn text_run(&mut self, text: &str, write: fn(&mut Self, &str)) {
-        let mut from = 0;
-        while let Some((p, _)) = self.markers.get(self.next_marker)
-            && !self.in_notes
-            && p.run <= self.run
-        {
-            let at =
-                if p.run < self.run { 0 } else { text.char_indices().nth(p.offset).map_or(text.len(), |(b, _)| b) };
-            let at = at.max(from);
-            write(self, &text[from..at]);
-            self.marker();
-            from = at;
-        }
-        write(self, &text[from..]);
     }
 
     /// The language of the text being written: the innermost span's, the chapter's, the edition's.
@@ -218,9 +157,13 @@ impl<'e> Writer<'e> {
     }
 
     fn block(&mut self, block: &Block, tight: bool) {
-        self.markers_at_block();
-        if block_run(block).is_some() && !self.in_notes {
-            self.run += 1;
+        let markers = self.pages.at_block();
+        self.out.push_str(&markers);
+        if block_run(block).is_some() {
+            // A marker inside code or an image goes before it.
+            for (_, m) in self.pages.run("") {
+                self.out.push_str(&m);
+            }
         }
         match block {
             Block::Paragraph { content, .. } => {
@@ -409,23 +352,39 @@ impl<'e> Writer<'e> {
     }
 
     fn inline(&mut self, inline: &Inline) {
-        let counted = inline_run(inline).is_some() && !self.in_notes;
-        if counted && !matches!(inline, Inline::Text(_)) {
+        match (inline, inline_run(inline)) {
+            (Inline::Text(text), _) => {
+                let mut from = 0;
+                for (at, m) in self.pages.run(text) {
+                    self.text(&text[from..at]);
+                    self.out.push_str(&m);
+                    from = at;
+                }
+                self.text(&text[from..]);
+            }
             // Code, a citation, an image: a marker inside one goes before it.
-            self.text_run("", |_, _| {});
+            (_, Some(_)) => {
+                for (_, m) in self.pages.run("") {
+                    self.out.push_str(&m);
+                }
+                self.inline_body(inline);
+            }
+            (_, None) => self.inline_body(inline),
         }
-        self.inline_body(inline);
-        if counted {
-            self.run += 1;
+    }
+
+    /// Write a piece of text (right-to-left text with its Latin runs isolated).
+    fn text(&mut self, text: &str) {
+        if crate::lang::dir(self.lang()) == crate::lang::Dir::Rtl {
+            self.rtl_text(text);
+        } else {
+            self.out.push_str(&xml(text));
         }
     }
 
     fn inline_body(&mut self, inline: &Inline) {
         match inline {
-            Inline::Text(text) if crate::lang::dir(self.lang()) == crate::lang::Dir::Rtl => {
-                self.text_run(text, Self::rtl_text)
-            }
-            Inline::Text(text) => self.text_run(text, |w, t| w.out.push_str(&xml(t))),
+            Inline::Text(text) => self.text(text),
             Inline::Emph(c) => match crate::lang::emphasis(self.lang()) {
                 crate::lang::Emphasis::Italic => self.wrapped("em", c),
                 // The stylesheet sets each convention (`em.bold`, `em.dots-under`): no synthetic slant.
@@ -535,7 +494,7 @@ impl<'e> Writer<'e> {
         let mut notes: Vec<&crate::document::model::Footnote> =
             chapter.footnotes.iter().filter(|(label, _)| self.note_refs.contains_key(*label)).map(|(_, n)| n).collect();
         notes.sort_by_key(|n| n.number);
-        self.in_notes = true;
+        self.pages.pause(true);
         for note in notes {
             let n = note.number;
             let _ =
@@ -549,7 +508,7 @@ impl<'e> Writer<'e> {
             self.blocks(&note.blocks);
             self.out.push_str("</aside>\n");
         }
-        self.in_notes = false;
+        self.pages.pause(false);
     }
 }
 

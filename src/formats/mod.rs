@@ -1,6 +1,7 @@
 //! Output formats, one folder each, owning their rendering and packaging: `pdf/` (Typst source,
 //! World, export, page boxes, template), `epub/` (XHTML, package, stylesheet) and `html/` (the web
-//! site); `markup` renders blocks and inlines for both EPUB and web. `escape` is the only code that
+//! site); `markup` renders blocks and inlines for both EPUB and web, `pagebreaks` the print
+//! edition's page break markers in them. `escape` is the only code that
 //! knows special characters; `fonts` chooses an edition's faces and checks glyphs; `subset` cuts
 //! font files down to the characters an edition uses.
 
@@ -9,6 +10,7 @@ pub mod escape;
 pub mod fonts;
 pub mod html;
 pub mod markup;
+pub mod pagebreaks;
 pub mod pdf;
 pub mod subset;
 

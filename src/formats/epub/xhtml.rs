@@ -48,7 +48,7 @@ pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap, markers:
 
 /// The page break markers of pages that begin with a generated part, written before it.
 pub fn markers_before(markers: &[Marker], flavor: Flavor) -> String {
-    markers.iter().map(|m| flavor.page_marker(m) + "\n").collect()
+    markers.iter().map(|m| crate::formats::pagebreaks::marker(flavor == Flavor::Epub, m) + "\n").collect()
 }
 
 /// Render the title page, after the markers of the pages it stands for.

@@ -2,7 +2,8 @@
 //! (`world`), its chapters fitted to their pages (`fit`), exported with typst-pdf (`export`), with page
 //! boxes typst does not write (`boxes`), PDF/X-4 (`pdfx`) and the edition's whole language tag (`lang`).
 //! Laying out and exporting are two steps, so the page map (`pages`: where each page begins in the
-//! model) comes from the document the PDF is exported from, also when only the EPUB is made.
+//! model, traced through the places chapter files record, `places`) comes from the document the PDF
+//! is exported from, also when only the EPUB is made.
 
 pub mod boxes;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod fit;
 pub mod lang;
 pub mod pages;
 pub mod pdfx;
+pub mod places;
 pub mod typst;
 pub mod world;
 

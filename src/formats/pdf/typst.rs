@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
 use crate::document::pages::{block_run, inline_run};
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
-use crate::formats::pdf::pages::Places;
+use crate::formats::pdf::places::Places;
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
 use crate::project::print::{PrintSettings, Profile, Standard};
