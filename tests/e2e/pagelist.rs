@@ -75,6 +75,12 @@ fn compare(epub: &Path, pdf: &Path, by_text: bool) -> usize {
     let labels: Vec<&str> = list.iter().map(|(_, l)| l.as_str()).collect();
     let pdf_labels: Vec<&str> = pages.iter().map(|(l, _)| l.as_str()).collect();
     assert_eq!(labels, pdf_labels, "{}: page list labels against the PDF's", epub.display());
+    // The package names the PDF as the source of its pages, by the identifier the PDF carries.
+    let opf = &files["content.opf"];
+    let source = opf.split("<dc:source id=\"print-source\">").nth(1).and_then(|r| r.split('<').next());
+    let source = source.unwrap_or_else(|| panic!("no dc:source: {opf}"));
+    let xmp = String::from_utf8_lossy(&std::fs::read(pdf).unwrap()).into_owned();
+    assert!(xmp.contains(&format!("<dc:identifier>{source}</dc:identifier>")), "{}: {source}", pdf.display());
     let mut compared = 0;
     let mut wrong = Vec::new();
     for ((href, label), (_, pdf_text)) in list.iter().zip(&pages) {

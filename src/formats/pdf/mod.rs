@@ -48,7 +48,8 @@ pub fn page_map(job: &Job, layout: &Layout) -> PageMap {
 }
 
 /// The print edition's identifier: a name-based `urn:uuid` of the report, the edition and the
-/// profile (the pages are the profile's), stable across builds.
+/// profile (the pages are the profile's), stable across builds; the PDF carries it in its XMP
+/// (`dc:identifier`) and the EPUB names it as the source of its page list.
 pub fn print_identifier(plan: &Plan, edition: &Edition) -> String {
     use sha2::Digest;
     let profile = if plan.print.profile == crate::project::print::Profile::Print { "print" } else { "screen" };
@@ -65,7 +66,8 @@ pub fn print_identifier(plan: &Plan, edition: &Edition) -> String {
 pub fn export(job: &Job, layout: &Layout) -> (Option<Made>, Vec<Diagnostic>) {
     let (pdf, mut diags) = export::export(layout, &settings(job.plan, job.edition), &job.edition.chapters);
     let Some(mut pdf) = pdf else { return (None, diags) };
-    match lang::set_document_lang(&pdf.bytes, &job.edition.lang) {
+    let identifier = print_identifier(job.plan, job.edition);
+    match lang::set_document_lang(&pdf.bytes, &job.edition.lang, Some(&identifier)) {
         Some(bytes) => pdf.bytes = bytes,
         None => {
             diags.push(
