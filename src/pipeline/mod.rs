@@ -187,7 +187,11 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     let (layout, layout_diags) = formats::pdf::layout(&job);
     let layout_failed = has_errors(&layout_diags);
     outcome.diagnostics.extend(layout_diags);
+    let mapped = Instant::now();
     let pages = layout.as_ref().filter(|_| paged).map(|l| formats::pdf::page_map(&job, l));
+    if pages.is_some() {
+        outcome.timings.add("page map", mapped.elapsed());
+    }
     if let Some(l) = layout.as_ref().filter(|_| !plan.formats.contains(&Format::Pdf)) {
         outcome.timings.add("typst compile", l.compile_time);
         outcome.timings.add("page fitting", l.fit_time);

@@ -4,13 +4,14 @@
 //! span back to that record, so the EPUB and the web edition can mark the same page breaks. Pure:
 //! never compiles and never touches the disk.
 
+use std::collections::HashMap;
+
 use typst::World;
-use typst::WorldExt;
 use typst::introspection::{Location, MetadataElem, Tag};
 use typst::layout::{Frame, FrameItem};
 use typst::model::{FootnoteEntry, HeadingElem, Numbering};
 use typst::pdf::ArtifactElem;
-use typst::syntax::Span;
+use typst::syntax::{FileId, Source, Span, SyntaxNode};
 use typst_layout::PagedDocument;
 
 use crate::document::pages::{PageMap, PagePlace, PageStart, TextPosition};
@@ -38,6 +39,8 @@ struct Walk<'a> {
     world: &'a dyn World,
     files: &'a [TypstFile],
     slugs: &'a [String],
+    /// Per chapter file met: its index in `files` and where each syntax node starts.
+    nodes: HashMap<FileId, Option<(usize, NodeStarts)>>,
     /// Artifacts and footnote entries being walked: their text is not where the page begins.
     skipped: Vec<Location>,
     facts: PageFacts,
@@ -81,16 +84,47 @@ impl Walk<'_> {
         }
     }
 
-    /// The model position of a glyph: its span's file must be a chapter's.
-    fn locate(&self, span: Span, offset: usize) -> Option<TextPosition> {
+    /// The model position of a glyph, its offset still a byte of the file (`TextPosition`s of one
+    /// run order alike either way): its span's file must be a chapter's.
+    fn locate(&mut self, span: Span, offset: usize) -> Option<TextPosition> {
         let id = span.id()?;
-        let vpath = id.vpath().get_with_slash().to_string();
-        let file = self.files.iter().find(|f| f.path == vpath)?;
-        let chapter = file.chapter?;
-        let range = self.world.range(span)?;
-        let (run, offset) = file.places.position(&file.text, range.start + offset)?;
-        Some(TextPosition { chapter, run, offset })
+        let (world, files) = (self.world, self.files);
+        let entry = self.nodes.entry(id).or_insert_with(|| {
+            let vpath = id.vpath().get_with_slash().to_string();
+            let index = files.iter().position(|f| f.path == vpath && f.chapter.is_some())?;
+            Some((index, node_starts(&world.source(id).ok()?)))
+        });
+        let (index, starts) = entry.as_ref()?;
+        let file = &self.files[*index];
+        let (run, at) = file.places.locate(starts.get(&span)? + offset)?;
+        Some(TextPosition { chapter: file.chapter?, run, offset: at })
     }
+
+    /// The same position with its offset in characters.
+    fn in_chars(&self, p: TextPosition) -> TextPosition {
+        let file = self.files.iter().find(|f| f.chapter == Some(p.chapter));
+        let offset = file.map_or(0, |f| f.places.offset(&f.text, p.run, p.offset));
+        TextPosition { offset, ..p }
+    }
+}
+
+/// Where each syntax node of a file starts (a byte offset), by its span.
+type NodeStarts = HashMap<Span, usize>;
+
+/// Where every syntax node of a source starts: found once per file, so a glyph's place costs a
+/// lookup, not a walk of the tree.
+fn node_starts(source: &Source) -> NodeStarts {
+    let mut starts = HashMap::new();
+    let mut stack: Vec<(&SyntaxNode, usize)> = vec![(source.root(), 0)];
+    while let Some((node, at)) = stack.pop() {
+        starts.insert(node.span(), at);
+        let mut child_at = at;
+        for child in node.children() {
+            stack.push((child, child_at));
+            child_at += child.len();
+        }
+    }
+    starts
 }
 
 /// The label a PDF reader shows for a page: its numbering applied to its number, else its
@@ -117,7 +151,8 @@ pub fn page_map(
     cover: bool,
     source: String,
 ) -> PageMap {
-    let mut walk = Walk { world, files, slugs, skipped: Vec::new(), facts: PageFacts::default() };
+    let mut walk =
+        Walk { world, files, slugs, nodes: HashMap::new(), skipped: Vec::new(), facts: PageFacts::default() };
     let mut facts = Vec::new();
     for page in doc.pages() {
         walk.skipped.clear();
@@ -147,6 +182,7 @@ pub fn page_map(
                 let start = f.positions.iter().filter(|p| seen.is_none_or(|s| **p > s)).min().copied();
                 seen = seen.max(f.positions.iter().max().copied());
                 start.map(|p| {
+                    let p = walk.in_chars(p);
                     PagePlace::Text(
                         f.opens.first().map_or(p, |&c| p.min(TextPosition { chapter: c, run: 0, offset: 0 })),
                     )

@@ -65,17 +65,31 @@ impl Places {
         }
     }
 
-    /// The run and character offset the byte `at` of `source` (the file's text) belongs to: inside
-    /// a run, its character there; elsewhere in a block (a speaker's name, a caption's number), the
-    /// block's start.
-    pub fn position(&self, source: &str, at: usize) -> Option<(usize, usize)> {
-        if let Some(r) = self.runs.iter().find(|r| r.bytes.contains(&at)) {
-            let written = source.get(r.bytes.clone())?;
-            let offset = char_at(&r.text, r.written, written, at - r.bytes.start);
-            return Some((r.run, past_word(&r.text, offset)));
+    /// The run the byte `at` of the file belongs to, and the byte again (they order like the
+    /// run's characters); elsewhere in a block (a speaker's name, a caption's number), the block's
+    /// first run and 0, its start.
+    pub fn locate(&self, at: usize) -> Option<(usize, usize)> {
+        // Runs are recorded in the order they were written, so their starts are sorted.
+        let i = self.runs.partition_point(|r| r.bytes.start <= at);
+        if let Some(r) = i.checked_sub(1).map(|i| &self.runs[i]).filter(|r| r.bytes.contains(&at)) {
+            return Some((r.run, at));
         }
         // The innermost block holding the byte: the one starting last.
         self.blocks.iter().filter(|(b, _)| b.contains(&at)).max_by_key(|(b, _)| b.start).map(|(_, first)| (*first, 0))
+    }
+
+    /// The character of run `run` at byte `at` of `source` (the file's text), past the word it
+    /// is inside of (`past_word`); 0 before the run.
+    pub fn offset(&self, source: &str, run: usize, at: usize) -> usize {
+        let Some(r) = self.runs.get(run).filter(|r| at >= r.bytes.start) else { return 0 };
+        let Some(written) = source.get(r.bytes.clone()) else { return 0 };
+        past_word(&r.text, char_at(&r.text, r.written, written, at - r.bytes.start))
+    }
+
+    /// The run and character the byte `at` of `source` belongs to (`locate`, then `offset`).
+    pub fn position(&self, source: &str, at: usize) -> Option<(usize, usize)> {
+        let (run, at) = self.locate(at)?;
+        Some((run, self.offset(source, run, at)))
     }
 }
 
