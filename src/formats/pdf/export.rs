@@ -1,5 +1,6 @@
-//! Compiles the generated Typst of one edition and exports the PDF: compile options and export
-//! options in one function, typst diagnostics mapped back to Markdown files and lines.
+//! Compiles the generated Typst of one edition and exports the PDF, in two steps: `layout`
+//! (compile, then page economy) gives the final document, which the page map is read from, and
+//! `export` writes it; typst diagnostics mapped back to Markdown files and lines.
 
 use std::collections::HashSet;
 use std::path::Path;
