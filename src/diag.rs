@@ -52,13 +52,15 @@ pub enum Code {
     Output,
     /// A problem typst found in generated code.
     Typst,
+    /// What an accessibility claim needs of an edition.
+    Accessibility,
     /// A bug in Spotlight caught at an edition boundary (exit 70).
     Internal,
 }
 
 impl Code {
     /// Every kind, for reading a kind back from its name.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 20] = [
         Code::General,
         Code::Usage,
         Code::Config,
@@ -77,6 +79,7 @@ impl Code {
         Code::Limit,
         Code::Output,
         Code::Typst,
+        Code::Accessibility,
         Code::Internal,
     ];
 
@@ -101,6 +104,7 @@ impl Code {
             Code::Limit => "limit",
             Code::Output => "output",
             Code::Typst => "typst",
+            Code::Accessibility => "accessibility",
             Code::Internal => "internal",
         }
     }

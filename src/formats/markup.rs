@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use crate::document::model::{Align, Block, Caption, Chapter, ChapterKind, Edition, Inline, LinkTarget};
+use crate::document::pages::{Marker, TextPosition, block_run, inline_run};
 use crate::formats::escape::{url, xml};
+use crate::formats::pagebreaks::Cursor;
 use crate::lang::speaker_label;
 
 /// Images an edition uses: project path -> file name inside the output (`images/img-N.ext`).
@@ -59,9 +61,17 @@ impl Flavor {
     }
 }
 
-/// Render a chapter's section: its title, blocks and referenced footnotes.
-pub fn chapter_section(edition: &Edition, chapter: &Chapter, images: &ImageMap, flavor: Flavor) -> String {
+/// Render a chapter's section: its title, blocks and referenced footnotes, with the print
+/// edition's page break `markers` where its pages begin (sorted by position).
+pub fn chapter_section(
+    edition: &Edition,
+    chapter: &Chapter,
+    images: &ImageMap,
+    flavor: Flavor,
+    markers: &[(TextPosition, Marker)],
+) -> String {
     let mut w = Writer::new(edition, chapter, images, flavor);
+    w.pages = Cursor::new(markers, flavor == Flavor::Epub);
     let (epub_type, role) = match chapter.kind {
         ChapterKind::Body => ("chapter", "doc-chapter"),
         ChapterKind::References => ("bibliography", "doc-bibliography"),
@@ -71,15 +81,18 @@ pub fn chapter_section(edition: &Edition, chapter: &Chapter, images: &ImageMap, 
         Some(lang) => format!("{} dir=\"{}\"", flavor.lang_attrs(&xml(lang)), crate::lang::dir(lang)),
         None => String::new(),
     };
-    let _ = write!(
+    let _ = writeln!(
         w.out,
-        "<section{} role=\"{role}\" aria-labelledby=\"{id}\"{lang}>\n<h1 id=\"{id}\">",
+        "<section{} role=\"{role}\" aria-labelledby=\"{id}\"{lang}>",
         flavor.epub_type(epub_type),
         id = xml(&chapter_anchor(&chapter.slug))
     );
+    let _ = write!(w.out, "{}<h1 id=\"{}\">", w.pages.at_block(), xml(&chapter_anchor(&chapter.slug)));
     w.inlines(&chapter.title);
     w.out.push_str("</h1>\n");
     w.blocks(&chapter.blocks);
+    let rest = w.pages.rest();
+    w.out.push_str(&rest);
     w.footnotes();
     w.out.push_str("</section>\n");
     w.out
@@ -111,6 +124,8 @@ pub struct Writer<'e> {
     soft_break_space: bool,
     /// The language spans the text being written is inside, innermost last.
     langs: Vec<String>,
+    /// Where the print edition's page break markers go.
+    pages: Cursor<'e>,
 }
 
 impl<'e> Writer<'e> {
@@ -125,6 +140,7 @@ impl<'e> Writer<'e> {
             note_refs: HashMap::new(),
             soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
             langs: Vec::new(),
+            pages: Cursor::default(),
         }
     }
 
@@ -141,6 +157,14 @@ impl<'e> Writer<'e> {
     }
 
     fn block(&mut self, block: &Block, tight: bool) {
+        let markers = self.pages.at_block();
+        self.out.push_str(&markers);
+        if block_run(block).is_some() {
+            // A marker inside code or an image goes before it.
+            for (_, m) in self.pages.run("") {
+                self.out.push_str(&m);
+            }
+        }
         match block {
             Block::Paragraph { content, .. } => {
                 if let [Inline::Image { path, alt, width, .. }] = content.as_slice() {
@@ -328,9 +352,39 @@ impl<'e> Writer<'e> {
     }
 
     fn inline(&mut self, inline: &Inline) {
+        match (inline, inline_run(inline)) {
+            (Inline::Text(text), _) => {
+                let mut from = 0;
+                for (at, m) in self.pages.run(text) {
+                    self.text(&text[from..at]);
+                    self.out.push_str(&m);
+                    from = at;
+                }
+                self.text(&text[from..]);
+            }
+            // Code, a citation, an image: a marker inside one goes before it.
+            (_, Some(_)) => {
+                for (_, m) in self.pages.run("") {
+                    self.out.push_str(&m);
+                }
+                self.inline_body(inline);
+            }
+            (_, None) => self.inline_body(inline),
+        }
+    }
+
+    /// Write a piece of text (right-to-left text with its Latin runs isolated).
+    fn text(&mut self, text: &str) {
+        if crate::lang::dir(self.lang()) == crate::lang::Dir::Rtl {
+            self.rtl_text(text);
+        } else {
+            self.out.push_str(&xml(text));
+        }
+    }
+
+    fn inline_body(&mut self, inline: &Inline) {
         match inline {
-            Inline::Text(text) if crate::lang::dir(self.lang()) == crate::lang::Dir::Rtl => self.rtl_text(text),
-            Inline::Text(text) => self.out.push_str(&xml(text)),
+            Inline::Text(text) => self.text(text),
             Inline::Emph(c) => match crate::lang::emphasis(self.lang()) {
                 crate::lang::Emphasis::Italic => self.wrapped("em", c),
                 // The stylesheet sets each convention (`em.bold`, `em.dots-under`): no synthetic slant.
@@ -440,6 +494,7 @@ impl<'e> Writer<'e> {
         let mut notes: Vec<&crate::document::model::Footnote> =
             chapter.footnotes.iter().filter(|(label, _)| self.note_refs.contains_key(*label)).map(|(_, n)| n).collect();
         notes.sort_by_key(|n| n.number);
+        self.pages.pause(true);
         for note in notes {
             let n = note.number;
             let _ =
@@ -453,6 +508,7 @@ impl<'e> Writer<'e> {
             self.blocks(&note.blocks);
             self.out.push_str("</aside>\n");
         }
+        self.pages.pause(false);
     }
 }
 

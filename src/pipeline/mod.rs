@@ -179,23 +179,45 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
         outcome.diagnostics.push(d);
     }
     outcome.timings.add("render", start.elapsed());
-    let job = Job { plan, shared, edition: &edition, typst: &typst_files };
+    // The PDF is laid out once, before any format is made: the EPUB and the web edition mark its
+    // page breaks, so they need its layout even when no PDF is asked for (then it is not exported).
+    let laid_out = Instant::now();
+    let job = Job { plan, shared, edition: &edition, typst: &typst_files, pages: None };
+    let paged = plan.formats.iter().any(|f| matches!(f, Format::Epub | Format::Html));
+    let (layout, layout_diags) = formats::pdf::layout(&job);
+    let layout_failed = has_errors(&layout_diags);
+    outcome.diagnostics.extend(layout_diags);
+    let mapped = Instant::now();
+    let pages = layout.as_ref().filter(|_| paged).map(|l| formats::pdf::page_map(&job, l));
+    if pages.is_some() {
+        outcome.timings.add("page map", mapped.elapsed());
+    }
+    if let Some(l) = layout.as_ref().filter(|_| !plan.formats.contains(&Format::Pdf)) {
+        outcome.timings.add("typst compile", l.compile_time);
+        outcome.timings.add("page fitting", l.fit_time);
+    }
+    let job = Job { pages: pages.as_ref(), ..job };
     let made: Vec<(Format, Instant, Option<Made>, Vec<Diagnostic>)> = plan
         .formats
         .par_iter()
         .map(|&format| {
             let started = Instant::now();
-            let (made, diags) = match format {
-                Format::Pdf => formats::pdf::build(&job),
-                Format::Epub => formats::epub::build(&job),
-                Format::Html => formats::html::build(&job),
+            let (made, diags) = match (format, &layout) {
+                (Format::Pdf, Some(layout)) => {
+                    let (made, diags) = formats::pdf::export(&job, layout);
+                    return (format, laid_out, made, diags);
+                }
+                // The layout's errors are reported once, above.
+                (_, None) => (None, Vec::new()),
+                (Format::Epub, Some(_)) => formats::epub::build(&job),
+                (Format::Html, Some(_)) => formats::html::build(&job),
             };
             (format, started, made, diags)
         })
         .collect();
     // Written only once every format is made: an edition that fails midway leaves nothing new
     // (not its EPUB when its PDF failed).
-    let complete = made.iter().all(|(_, _, m, d)| m.is_some() && !has_errors(d));
+    let complete = !layout_failed && made.iter().all(|(_, _, m, d)| m.is_some() && !has_errors(d));
     for (format, started, made, diags) in made {
         outcome.diagnostics.extend(diags);
         let Some(made) = made.filter(|_| complete) else { continue };

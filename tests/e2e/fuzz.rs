@@ -71,7 +71,7 @@ proptest! {
                 prop_assert!(errors.is_empty(), "{}: {:?}\n{}", file.path, errors, file.text);
             }
             let images = xhtml::ImageMap::new();
-            let page = xhtml::chapter(&edition, &edition.chapters[0], &images);
+            let page = xhtml::chapter(&edition, &edition.chapters[0], &images, &[]);
             let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
             let parsed = roxmltree::Document::parse_with_options(&page, options);
             prop_assert!(parsed.is_ok(), "{:?}\n{}", parsed.err(), page);

@@ -63,7 +63,9 @@ fn german_and_portuguese_editions_without_strings_print_their_own_labels() {
     assert!(de["OEBPS/01-chapter.xhtml"].contains("aria-label=\"Zurück zur Anmerkung 1 im Text\""));
     assert!(de["OEBPS/content.opf"].contains(
         "<meta property=\"schema:accessibilitySummary\">Text mit einer Überschrift für jedes Kapitel und einem \
-         Inhaltsverzeichnis. Keine Gefahren. Fußnoten sind in beide Richtungen mit ihren Verweisen verlinkt.</meta>"
+         Inhaltsverzeichnis. Keine Gefahren. Die Seitenzahlen der Druckausgabe sind markiert, und ein \
+         Seitenverzeichnis führt zu jeder von ihnen. Fußnoten sind in beide Richtungen mit ihren Verweisen \
+         verlinkt.</meta>"
     ));
 }
 
@@ -134,7 +136,7 @@ fn the_accessibility_summary_says_which_images_lack_a_text_alternative() {
     let opf = &epub_files(&p, "languages-de.epub")["OEBPS/content.opf"];
     assert!(!opf.contains("alternativeText"), "{opf}");
     assert!(opf.contains("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>"), "{opf}");
-    assert!(opf.contains("Keine Gefahren. Bilder ohne Alternativtext: 1 von 2.</meta>"), "{opf}");
+    assert!(opf.contains("führt zu jeder von ihnen. Bilder ohne Alternativtext: 1 von 2.</meta>"), "{opf}");
 
     p.write(
         "chapters/de/01-chapter.md",
@@ -144,7 +146,7 @@ fn the_accessibility_summary_says_which_images_lack_a_text_alternative() {
     let opf = &epub_files(&p, "languages-de.epub")["OEBPS/content.opf"];
     assert!(opf.contains("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>"), "{opf}");
     assert!(opf.contains("<meta property=\"schema:accessModeSufficient\">textual</meta>"), "{opf}");
-    assert!(opf.contains("Keine Gefahren. Jedes Bild hat einen Alternativtext.</meta>"), "{opf}");
+    assert!(opf.contains("führt zu jeder von ihnen. Jedes Bild hat einen Alternativtext.</meta>"), "{opf}");
 }
 
 fn config_error(report_change: (&str, &str)) -> String {

@@ -23,6 +23,7 @@ mod kinds;
 mod labels;
 mod layers;
 mod new;
+mod pagelist;
 mod pdf;
 mod people;
 mod press;

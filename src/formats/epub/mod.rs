@@ -1,6 +1,9 @@
 //! The EPUB 3 format: the model rendered to XHTML content documents (`xhtml`) and packaged with
-//! its package document, navigation and images (`package`), and the embedded, subset fonts (`fonts`).
+//! its package document, navigation and images (`package`), the embedded, subset fonts (`fonts`),
+//! and accessibility metadata that claims only what holds (`a11y`). The print edition's page
+//! breaks come from the job's page map (`document::pages`), never from the PDF format itself.
 
+pub mod a11y;
 pub mod fonts;
 pub mod package;
 pub mod xhtml;
@@ -32,6 +35,9 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         None => (None, Vec::new()),
     };
     let font_dir = plan.root.join("fonts");
+    let pages = job.pages.filter(|p| !p.pages.is_empty());
+    let assessment = a11y::assess(edition, pages.is_some());
+    diags.extend(assessment.warning(edition));
     let settings = EpubSettings {
         root: &plan.root,
         font_dir: &font_dir,
@@ -39,6 +45,8 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
         cover,
         stylesheet: plan.theme.stylesheet.as_deref().unwrap_or(xhtml::CSS),
         theme_css: theme_css(&plan.theme),
+        pages,
+        a11y: &assessment,
     };
     match package::build(edition, &settings) {
         Ok(bytes) => {

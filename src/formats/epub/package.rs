@@ -13,7 +13,9 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::diag::Diagnostic;
 use crate::document::model::{Edition, Inline, Role, Span};
-use crate::document::walk::{ImageCount, images_without_alt, visit_inlines, visit_inlines_of_blocks};
+use crate::document::pages::{PageMap, PagePlace};
+use crate::document::walk::{visit_inlines, visit_inlines_of_blocks};
+use crate::formats::epub::a11y::Assessment;
 use crate::formats::epub::fonts::{font_faces, subset_fonts, used_characters};
 use crate::formats::epub::xhtml::{self, CSS_HREF, ImageMap, NavEntry};
 use crate::formats::escape::{url, xml};
@@ -33,6 +35,10 @@ pub struct EpubSettings<'a> {
     pub stylesheet: &'a str,
     /// CSS generated from the theme options, placed after the stylesheet.
     pub theme_css: String,
+    /// Where the print edition's pages begin, if it was laid out.
+    pub pages: Option<&'a PageMap>,
+    /// The edition's accessibility, checked.
+    pub a11y: &'a Assessment,
 }
 
 /// The EPUB's cover image.
@@ -84,7 +90,8 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
         add(&mut entries, &mut items, item(&id, href, media_type(href).expect("checked in collect_images")), bytes);
     }
 
-    // Content documents in reading order.
+    // Content documents in reading order, each with the markers of the print pages it begins.
+    let markers = |part: PagePlace| settings.pages.map(|p| p.at(part)).unwrap_or_default();
     let mut landmarks: Vec<(&str, String, String)> = Vec::new();
     let cover = match &settings.cover {
         Some(Cover::Svg(svg)) => Some(("images/cover.svg".to_string(), svg.clone().into_bytes())),
@@ -111,7 +118,8 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
         );
         let alt = format!("{}: {}", edition.string("cover"), edition.meta.title);
         let body = format!(
-            "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
+            "{}<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
+            xhtml::markers_before(&markers(PagePlace::Cover), xhtml::Flavor::Epub),
             xml(&cover_href),
             xml(&alt)
         );
@@ -120,12 +128,12 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
         spine.push(("cover".into(), true));
         landmarks.push(("cover", "cover.xhtml".into(), edition.string("cover").to_string()));
     }
-    add(
-        &mut entries,
-        &mut items,
-        item("titlepage", "titlepage.xhtml", "application/xhtml+xml"),
-        xhtml::title_page(edition).into_bytes(),
-    );
+    add(&mut entries, &mut items, item("titlepage", "titlepage.xhtml", "application/xhtml+xml"), {
+        // Without a cover document, the cover's page begins with the title page.
+        let mut front = if settings.cover.is_some() { Vec::new() } else { markers(PagePlace::Cover) };
+        front.extend(markers(PagePlace::TitlePage));
+        xhtml::title_page(edition, &front).into_bytes()
+    });
     spine.push(("titlepage".into(), true));
     landmarks.push(("titlepage", "titlepage.xhtml".into(), edition.string("title-page").to_string()));
     add(&mut entries, &mut items, nav_item(), Vec::new());
@@ -137,7 +145,8 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
             landmarks.push(("bodymatter", href.clone(), crate::document::walk::plain_text(&chapter.title)));
         }
         let id = format!("ch-{}", chapter.slug);
-        let doc = xhtml::chapter(edition, chapter, &images);
+        let in_chapter = settings.pages.map(|p| p.in_chapter(i)).unwrap_or_default();
+        let doc = xhtml::chapter(edition, chapter, &images, &in_chapter);
         add(&mut entries, &mut items, item(&id, &href, "application/xhtml+xml"), doc.into_bytes());
         spine.push((id, true));
     }
@@ -145,14 +154,15 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
         &mut entries,
         &mut items,
         item("colophon", "colophon.xhtml", "application/xhtml+xml"),
-        xhtml::colophon(edition).into_bytes(),
+        xhtml::colophon(edition, &markers(PagePlace::Colophon)).into_bytes(),
     );
     spine.push(("colophon".into(), true));
 
     let toc = xhtml::toc(edition);
     let landmark_refs: Vec<(&str, &str, String)> =
         landmarks.iter().map(|(k, h, t)| (*k, h.as_str(), t.clone())).collect();
-    let nav = xhtml::nav(edition, &toc, &landmark_refs);
+    let page_list = settings.pages.map(|p| page_targets(edition, p, settings.cover.is_some())).unwrap_or_default();
+    let nav = xhtml::nav(edition, &toc, &landmark_refs, &markers(PagePlace::Contents), &page_list);
     if let Some(e) = entries.iter_mut().find(|e| e.path == "OEBPS/nav.xhtml") {
         e.bytes = nav.into_bytes();
     }
@@ -163,12 +173,34 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
     entries.push(Entry { path: "OEBPS/toc.ncx".into(), bytes: ncx(edition, &identifier, &toc).into_bytes() });
     items.push(item("ncx", "toc.ncx", "application/x-dtbncx+xml"));
 
-    let opf = package_document(edition, &identifier, settings.timestamp, &items, &spine);
+    let opf = package_document(edition, &identifier, settings, &items, &spine);
     let entries_with_opf = std::iter::once(Entry { path: "OEBPS/content.opf".into(), bytes: opf.into_bytes() })
         .chain(entries)
         .collect::<Vec<_>>();
     zip(entries_with_opf, settings.timestamp)
         .map_err(|e| vec![Diagnostic::error(format!("cannot write the EPUB: {e}"))])
+}
+
+/// Every page's marker as a link target `(href, label)`, in page order: in the chapter or the
+/// generated document its page begins in.
+fn page_targets(edition: &Edition, pages: &PageMap, cover: bool) -> Vec<(String, String)> {
+    pages
+        .markers()
+        .into_iter()
+        .map(|(place, m)| {
+            let file = match place {
+                PagePlace::Cover if cover => "cover.xhtml".to_string(),
+                PagePlace::Cover | PagePlace::TitlePage => xhtml::TITLEPAGE_HREF.to_string(),
+                PagePlace::Contents => "nav.xhtml".to_string(),
+                PagePlace::Text(p) => edition
+                    .chapters
+                    .get(p.chapter)
+                    .map_or_else(|| xhtml::TITLEPAGE_HREF.to_string(), |c| xhtml::chapter_href(&c.slug)),
+                PagePlace::Colophon => "colophon.xhtml".to_string(),
+            };
+            (format!("{file}#{}", m.id), m.label)
+        })
+        .collect()
 }
 
 fn item(id: &str, href: &str, media_type: &'static str) -> Item {
@@ -245,10 +277,11 @@ pub fn collect_images(edition: &Edition, _root: &Path) -> Result<ImageMap, Vec<D
 fn package_document(
     edition: &Edition,
     identifier: &str,
-    t: (i32, u8, u8, u8, u8, u8),
+    settings: &EpubSettings,
     items: &[Item],
     spine: &[(String, bool)],
 ) -> String {
+    let t = settings.timestamp;
     let m = &edition.meta;
     let lang = xml(&edition.lang);
     let modified = format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.0, t.1, t.2, t.3, t.4, t.5);
@@ -288,27 +321,13 @@ fn package_document(
         let _ = writeln!(o, "<dc:subject>{}</dc:subject>", xml(keyword));
     }
     let _ = writeln!(o, "<meta property=\"dcterms:modified\">{modified}</meta>");
-    // Claim only what is true: text alternatives only when every image has one.
-    let count = images_without_alt(&edition.chapters);
-    let _ = writeln!(o, "<meta property=\"schema:accessMode\">textual</meta>");
-    if count.images > 0 {
-        let _ = writeln!(o, "<meta property=\"schema:accessMode\">visual</meta>");
+    if let Some(pages) = settings.pages {
+        // The page list follows the print edition: EPUB 3.3 names it as the source of the pagination.
+        let _ = writeln!(o, "<dc:source id=\"print-source\">{}</dc:source>", xml(&pages.source));
+        let _ = writeln!(o, "<meta refines=\"#print-source\" property=\"source-of\">pagination</meta>");
     }
-    let sufficient = if count.without_alt > 0 { "textual,visual" } else { "textual" };
-    let _ = writeln!(o, "<meta property=\"schema:accessModeSufficient\">{sufficient}</meta>");
-    let mut features = vec!["structuralNavigation", "tableOfContents", "readingOrder"];
-    if count.images > 0 && count.without_alt == 0 {
-        features.push("alternativeText");
-    }
-    for feature in features {
-        let _ = writeln!(o, "<meta property=\"schema:accessibilityFeature\">{feature}</meta>");
-    }
-    let _ = writeln!(o, "<meta property=\"schema:accessibilityHazard\">none</meta>");
-    let _ = writeln!(
-        o,
-        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
-        xml(&accessibility_summary(edition, count))
-    );
+    // Claim only what is true (`a11y`).
+    settings.a11y.metadata(edition, &mut o);
     let _ = writeln!(o, "<meta name=\"cover\" content=\"cover-image\"/>");
     o.push_str("</metadata>\n<manifest>\n");
     for i in items {
@@ -328,37 +347,6 @@ fn package_document(
     }
     o.push_str("</spine>\n</package>\n");
     o
-}
-
-/// Say in the edition's language what the EPUB offers a reader who cannot see it, and which
-/// images lack a text alternative.
-fn accessibility_summary(edition: &Edition, count: ImageCount) -> String {
-    let mut summary = edition.string("accessibility-summary").to_string();
-    // Chinese and Japanese sentences end in a full-width stop and run on without a space.
-    let join = |summary: &mut String, sentence: &str| {
-        if !summary.ends_with('。') {
-            summary.push(' ');
-        }
-        summary.push_str(sentence);
-    };
-    // Say only what the edition holds: footnotes when it has some.
-    if edition.chapters.iter().any(|c| !c.footnotes.is_empty()) {
-        join(&mut summary, edition.string("accessibility-footnotes"));
-    }
-    let images = match count {
-        ImageCount { images: 0, .. } => None,
-        ImageCount { without_alt: 0, .. } => Some(edition.string("accessibility-images-described").to_string()),
-        ImageCount { images, without_alt } => Some(
-            edition
-                .string("accessibility-images-undescribed")
-                .replace("{missing}", &without_alt.to_string())
-                .replace("{images}", &images.to_string()),
-        ),
-    };
-    if let Some(images) = images {
-        join(&mut summary, &images);
-    }
-    summary
 }
 
 fn ncx(edition: &Edition, identifier: &str, toc: &[NavEntry]) -> String {

@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::document::model::{Block, Chapter, Edition};
+use crate::document::pages::{Marker, TextPosition};
 use crate::document::walk::plain_text;
 use crate::formats::escape::{url, xml};
 pub use crate::formats::markup::{Flavor, ImageMap, PARTICIPANTS_ID};
@@ -39,15 +40,21 @@ pub fn page(edition: &Edition, title: &str, body_class: &str, body: &str) -> Str
     )
 }
 
-/// Render one chapter as a complete XHTML document.
-pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap) -> String {
+/// Render one chapter as a complete XHTML document, with the page break markers that fall in it.
+pub fn chapter(edition: &Edition, chapter: &Chapter, images: &ImageMap, markers: &[(TextPosition, Marker)]) -> String {
     let title = plain_text(&chapter.title);
-    page(edition, &title, "chapter", &chapter_section(edition, chapter, images, Flavor::Epub))
+    page(edition, &title, "chapter", &chapter_section(edition, chapter, images, Flavor::Epub, markers))
 }
 
-/// Render the title page.
-pub fn title_page(edition: &Edition) -> String {
-    page(edition, &edition.meta.title, "titlepage", &title_page_body(edition, Flavor::Epub))
+/// The page break markers of pages that begin with a generated part, written before it.
+pub fn markers_before(markers: &[Marker], flavor: Flavor) -> String {
+    markers.iter().map(|m| crate::formats::pagebreaks::marker(flavor == Flavor::Epub, m) + "\n").collect()
+}
+
+/// Render the title page, after the markers of the pages it stands for.
+pub fn title_page(edition: &Edition, markers: &[Marker]) -> String {
+    let body = markers_before(markers, Flavor::Epub) + &title_page_body(edition, Flavor::Epub);
+    page(edition, &edition.meta.title, "titlepage", &body)
 }
 
 /// Render the title page's sections (title, subtitle, year, participants) for either output.
@@ -94,9 +101,11 @@ pub fn title_page_body(edition: &Edition, flavor: Flavor) -> String {
     body
 }
 
-/// Render the colophon: the publisher's address and, for translations, the credit.
-pub fn colophon(edition: &Edition) -> String {
-    page(edition, edition.string("imprint"), "colophon", &colophon_body(edition, Flavor::Epub))
+/// Render the colophon: the publisher's address and, for translations, the credit (after the
+/// markers of the pages it stands for).
+pub fn colophon(edition: &Edition, markers: &[Marker]) -> String {
+    let body = markers_before(markers, Flavor::Epub) + &colophon_body(edition, Flavor::Epub);
+    page(edition, edition.string("imprint"), "colophon", &body)
 }
 
 /// Render the colophon's section for either output.
@@ -192,10 +201,36 @@ pub fn nav_list(out: &mut String, entries: &[NavEntry]) {
     out.push_str("</ol>\n");
 }
 
-/// Render the navigation document: table of contents and landmarks.
-pub fn nav(edition: &Edition, entries: &[NavEntry], landmarks: &[(&str, &str, String)]) -> String {
+/// Write the print edition's page list: a link to every page break marker, `(href, label)`, in
+/// page order, under the heading `title`.
+pub fn page_list(out: &mut String, flavor: Flavor, title: &str, pages: &[(String, String)]) {
+    let (epub_type, hidden) = match flavor {
+        // Reading systems offer it in their own controls; as a page of the book it would be a wall of numbers.
+        Flavor::Epub => (" epub:type=\"page-list\"", " hidden=\"hidden\""),
+        Flavor::Html => ("", ""),
+    };
+    let _ = writeln!(
+        out,
+        "<nav{epub_type} role=\"doc-pagelist\" id=\"page-list\" class=\"page-list\"{hidden} aria-labelledby=\"page-list-title\">\n<h2 id=\"page-list-title\">{}</h2>\n<ol>",
+        xml(title)
+    );
+    for (href, label) in pages {
+        let _ = writeln!(out, "<li><a href=\"{}\">{}</a></li>", xml(&url(href)), xml(label));
+    }
+    out.push_str("</ol>\n</nav>\n");
+}
+
+/// Render the navigation document: the markers of the contents' pages, the table of contents,
+/// landmarks and the page list (`pages`, when the print edition's pages are known).
+pub fn nav(
+    edition: &Edition,
+    entries: &[NavEntry],
+    landmarks: &[(&str, &str, String)],
+    markers: &[Marker],
+    pages: &[(String, String)],
+) -> String {
     let contents = edition.string("contents");
-    let mut body = String::new();
+    let mut body = markers_before(markers, Flavor::Epub);
     let _ = writeln!(
         body,
         "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">{}</h1>",
@@ -212,6 +247,9 @@ pub fn nav(edition: &Edition, entries: &[NavEntry], landmarks: &[(&str, &str, St
         let _ = writeln!(body, "<li><a epub:type=\"{kind}\" href=\"{}\">{}</a></li>", xml(&url(href)), xml(title));
     }
     body.push_str("</ol>\n</nav>\n");
+    if !pages.is_empty() {
+        page_list(&mut body, Flavor::Epub, edition.string("page-list"), pages);
+    }
     page(edition, contents, "nav", &body)
 }
 
@@ -233,7 +271,7 @@ mod tests {
     #[test]
     fn chapter_page_declares_language_and_direction_and_parses_as_xml() {
         let e = edition_of("ar", "# عنوان\n\nنص <b>x</b> & [رابط](https://x.org).\n");
-        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new(), &[]);
         assert!(page.contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""), "{page}");
         assert!(page.contains("<a href=\"https://x.org\" dir=\"ltr\">"), "{page}");
         let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
@@ -243,7 +281,7 @@ mod tests {
     #[test]
     fn footnotes_become_epub_notes_with_back_links() {
         let e = edition_of("en", "# T\n\nA[^n].\n\n[^n]: The note.\n");
-        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new(), &[]);
         assert!(page.contains("epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-1-1\" href=\"#fn-1\""), "{page}");
         assert!(page.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\">"), "{page}");
         assert!(page.contains("href=\"#fnref-1-1\" role=\"doc-backlink\""), "{page}");
@@ -258,7 +296,7 @@ mod tests {
     #[test]
     fn repeated_footnote_gets_unique_back_reference_ids_and_a_single_note() {
         let e = edition_of("en", "# T\n\nA[^n] and B[^n].\n\n[^n]: The note.\n");
-        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new(), &[]);
         let doc = well_formed(&page);
         let refs: Vec<&str> = doc
             .descendants()
@@ -274,7 +312,7 @@ mod tests {
         let mut e = edition_of("en", "# Title\n\nSee [the site](https://example.com/?a=1&b=2).\n");
         e.lang = "ar".into();
         e.chapters[0].lang = Some("en".into());
-        let page = chapter(&e, &e.chapters[0], &ImageMap::new());
+        let page = chapter(&e, &e.chapters[0], &ImageMap::new(), &[]);
         let doc = well_formed(&page);
         assert_eq!(doc.root_element().attribute("dir"), Some("rtl"));
         let section = doc.descendants().find(|n| n.has_tag_name("section")).unwrap();

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use crate::diag::Diagnostic;
 use crate::document::model::{Chapter, Edition};
+use crate::document::pages::{PageMap, PagePlace};
 use crate::document::walk::plain_text;
 use crate::formats::epub::{self, fonts, package, xhtml};
 use crate::formats::escape::{url, xml};
@@ -67,14 +68,19 @@ pub fn build(job: &Job) -> (Option<Made>, Vec<Diagnostic>) {
             next: pages.get(i + 1).cloned(),
             downloads: downloads.clone(),
         };
-        let html = match edition.chapters.iter().find(|c| Flavor::Html.chapter_href(&c.slug) == *file) {
-            Some(chapter) => {
-                page::page(edition, title, "chapter", &frame, &chapter_section(edition, chapter, &images, Flavor::Html))
+        let markers = |part: PagePlace| job.pages.map(|p| p.at(part)).unwrap_or_default();
+        let html = match edition.chapters.iter().position(|c| Flavor::Html.chapter_href(&c.slug) == *file) {
+            Some(i) => {
+                let in_chapter = job.pages.map(|p| p.in_chapter(i)).unwrap_or_default();
+                let section = chapter_section(edition, &edition.chapters[i], &images, Flavor::Html, &in_chapter);
+                page::page(edition, title, "chapter", &frame, &section)
             }
             None if file == IMPRINT_HREF => {
-                page::page(edition, title, "colophon", &frame, &xhtml::colophon_body(edition, Flavor::Html))
+                let body = xhtml::markers_before(&markers(PagePlace::Colophon), Flavor::Html)
+                    + &xhtml::colophon_body(edition, Flavor::Html);
+                page::page(edition, title, "colophon", &frame, &body)
             }
-            None => page::page(edition, title, "titlepage", &frame, &index_main(edition)),
+            None => page::page(edition, title, "titlepage", &frame, &index_main(edition, job.pages)),
         };
         files.push((format!("{dir}/{file}"), html.into_bytes()));
     }
@@ -143,9 +149,15 @@ fn downloads(plan: &Plan, lang: &str) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The index page's content: the title page with the participants, then the contents.
-fn index_main(edition: &Edition) -> String {
-    let mut o = xhtml::title_page_body(edition, Flavor::Html);
+/// The index page's content: the title page with the participants, then the contents, then the
+/// print edition's page list (with the markers of the pages the index stands for).
+fn index_main(edition: &Edition, pages: Option<&PageMap>) -> String {
+    let front: Vec<_> = [PagePlace::Cover, PagePlace::TitlePage, PagePlace::Contents]
+        .into_iter()
+        .flat_map(|part| pages.map(|p| p.at(part)).unwrap_or_default())
+        .collect();
+    let mut o = xhtml::markers_before(&front, Flavor::Html);
+    o.push_str(&xhtml::title_page_body(edition, Flavor::Html));
     let mut entries = xhtml::toc_in(edition, Flavor::Html);
     entries.push(xhtml::NavEntry {
         title: edition.string("imprint").to_string(),
@@ -159,6 +171,24 @@ fn index_main(edition: &Edition) -> String {
     );
     xhtml::nav_list(&mut o, &entries);
     o.push_str("</nav>\n");
+    if let Some(pages) = pages.filter(|p| !p.pages.is_empty()) {
+        let targets: Vec<(String, String)> = pages
+            .markers()
+            .into_iter()
+            .map(|(place, m)| {
+                let file = match place {
+                    PagePlace::Text(p) => edition
+                        .chapters
+                        .get(p.chapter)
+                        .map_or(INDEX_HREF.to_string(), |c| Flavor::Html.chapter_href(&c.slug)),
+                    PagePlace::Colophon => IMPRINT_HREF.to_string(),
+                    PagePlace::Cover | PagePlace::TitlePage | PagePlace::Contents => INDEX_HREF.to_string(),
+                };
+                (format!("{file}#{}", m.id), m.label)
+            })
+            .collect();
+        xhtml::page_list(&mut o, Flavor::Html, edition.string("page-list"), &targets);
+    }
     o
 }
 

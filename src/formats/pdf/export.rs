@@ -1,5 +1,6 @@
-//! Compiles the generated Typst of one edition and exports the PDF: compile options and export
-//! options in one function, typst diagnostics mapped back to Markdown files and lines.
+//! Compiles the generated Typst of one edition and exports the PDF, in two steps: `layout`
+//! (compile, then page economy) gives the final document, which the page map is read from, and
+//! `export` writes it; typst diagnostics mapped back to Markdown files and lines.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -54,14 +55,29 @@ pub struct PdfSettings<'a> {
     pub templates: Vec<(String, String)>,
 }
 
-/// Compile `files` (main file first), fit the chapters to their pages (`fit`), and export a PDF;
-/// diagnostics are mapped to the chapters.
-pub fn build(
-    shared: &Shared,
+/// A document laid out as it will be exported: the final compile (after page economy), the world
+/// and sources it came from, and what it cost.
+pub struct Layout<'s> {
+    /// The laid-out pages.
+    pub doc: PagedDocument,
+    /// The world of the final compile (its sources are `files`).
+    pub world: DocWorld<'s>,
+    /// The sources of the final compile: the generated files as fitted.
+    pub files: Vec<TypstFile>,
+    /// Time spent compiling (typst layout) the document as designed.
+    pub compile_time: Duration,
+    /// Time spent fitting chapters to their pages: measuring, and compiling the settings tried.
+    pub fit_time: Duration,
+}
+
+/// Compile `files` (main file first) and fit the chapters to their pages (`fit`); typst's
+/// warnings come back mapped to the chapters.
+pub fn layout<'s>(
+    shared: &'s Shared,
     settings: &PdfSettings,
     files: &[TypstFile],
     chapters: &[Chapter],
-) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+) -> (Option<Layout<'s>>, Vec<Diagnostic>) {
     let world = |files: &[TypstFile]| {
         let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
         sources.extend(settings.templates.iter().cloned());
@@ -82,12 +98,20 @@ pub fn build(
         }
     };
     let fit_time = started.elapsed();
-    let fitted_files = fitted.as_deref().unwrap_or(files);
-    let final_world = if fitted.is_some() { world(fitted_files) } else { designed };
-    let map = |d: &SourceDiagnostic| map_diagnostic(&final_world, d, fitted_files, chapters);
-    let mut diags: Vec<Diagnostic> = compiled.warnings.iter().map(map).collect();
-    let out = export_doc(compiled.doc, settings, &map, &mut diags);
-    (out.map(|o| PdfOutput { compile_time, fit_time, ..o }), diags)
+    let (final_world, files) = match fitted {
+        Some(fitted) => (world(&fitted), fitted),
+        None => (designed, files.to_vec()),
+    };
+    let diags = compiled.warnings.iter().map(|d| map_diagnostic(&final_world, d, &files, chapters)).collect();
+    (Some(Layout { doc: compiled.doc, world: final_world, files, compile_time, fit_time }), diags)
+}
+
+/// Export a laid-out document as PDF; diagnostics are mapped to the chapters.
+pub fn export(layout: &Layout, settings: &PdfSettings, chapters: &[Chapter]) -> (Option<PdfOutput>, Vec<Diagnostic>) {
+    let map = |d: &SourceDiagnostic| map_diagnostic(&layout.world, d, &layout.files, chapters);
+    let mut diags = Vec::new();
+    let out = export_doc(&layout.doc, settings, &map, &mut diags);
+    (out.map(|o| PdfOutput { compile_time: layout.compile_time, fit_time: layout.fit_time, ..o }), diags)
 }
 
 /// A laid-out document and typst's warnings about it.
@@ -175,7 +199,7 @@ pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Opt
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
     match warned.output {
         Ok(doc) => {
-            let out = export_doc(doc, settings, &map, &mut diags);
+            let out = export_doc(&doc, settings, &map, &mut diags);
             (out.map(|o| PdfOutput { compile_time, ..o }), diags)
         }
         Err(errors) => {
@@ -188,13 +212,13 @@ pub fn compile_file(shared: &Shared, settings: &PdfSettings, main: &str) -> (Opt
 /// Check a laid-out document for missing glyphs and export it (bleed box, PDF/X when asked);
 /// the compile and fit times are the caller's to fill in.
 fn export_doc(
-    doc: PagedDocument,
+    doc: &PagedDocument,
     settings: &PdfSettings,
     map: &dyn Fn(&SourceDiagnostic) -> Diagnostic,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PdfOutput> {
     // The safety net behind the character check: nothing ships with empty boxes.
-    let missing = missing_glyphs(&doc);
+    let missing = missing_glyphs(doc);
     if !missing.is_empty() {
         diags.extend(missing.iter().map(map));
         return None;
@@ -225,7 +249,7 @@ fn export_doc(
     let options =
         PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, standards, ..PdfOptions::default() };
     let started = std::time::Instant::now();
-    match typst_pdf::pdf(&doc, &options) {
+    match typst_pdf::pdf(doc, &options) {
         Ok(bytes) => {
             let bytes = if settings.bleed_mm > 0.0 {
                 match super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4) {

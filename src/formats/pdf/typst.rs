@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
+use crate::document::pages::{block_run, inline_run};
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
+use crate::formats::pdf::places::Places;
 use crate::lang::first_strong_dir;
 use crate::lang::speaker_label;
 use crate::project::print::{PrintSettings, Profile, Standard};
@@ -57,6 +59,8 @@ pub struct TypstFile {
     pub chapter: Option<usize>,
     /// Sorted `(byte offset, Markdown span)` pairs: the source position of the output from there on.
     pub spans: Vec<(usize, Span)>,
+    /// Where the chapter's runs and blocks were written (empty for other files), for the page map.
+    pub places: Places,
 }
 
 impl TypstFile {
@@ -146,7 +150,7 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
     for file in chapters {
         let _ = writeln!(t, "#include {}", string(&file.path));
     }
-    TypstFile { path: MAIN_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
+    TypstFile { path: MAIN_PATH.to_string(), text: t, chapter: None, spans: Vec::new(), places: Places::default() }
 }
 
 /// Render the cover: the title page of the PDF on a page of the theme's cover size, for the EPUB's
@@ -168,7 +172,7 @@ pub fn cover_file(edition: &Edition, theme: &Theme) -> TypstFile {
         opt(&m.publisher.office),
         m.year
     );
-    TypstFile { path: COVER_PATH.to_string(), text: t, chapter: None, spans: Vec::new() }
+    TypstFile { path: COVER_PATH.to_string(), text: t, chapter: None, spans: Vec::new(), places: Places::default() }
 }
 
 /// The emoji script's range as a Typst regex character class (`[\u{2600}-\u{27BF}...]`).
@@ -258,7 +262,7 @@ pub fn style_file(edition: &Edition, theme: &Theme, profile: Profile) -> TypstFi
     let _ = writeln!(text, "  cover: {},\n  cover-width: {w:.3}mm,\n  cover-height: {h:.3}mm,\n)", theme.cover);
     // The print profile sets colours for a press: CMYK, text in black ink only (see the template).
     let _ = writeln!(text, "#let profile = \"{}\"", if profile == Profile::Print { "print" } else { "screen" });
-    TypstFile { path: STYLE_PATH.to_string(), text, chapter: None, spans: Vec::new() }
+    TypstFile { path: STYLE_PATH.to_string(), text, chapter: None, spans: Vec::new(), places: Places::default() }
 }
 
 struct Writer<'e> {
@@ -278,6 +282,8 @@ struct Writer<'e> {
     keep_all: bool,
     /// Whether the text runs right to left: Latin runs the bidi algorithm sets wrongly are isolated.
     rtl: bool,
+    /// Where runs and blocks were written (`document::pages::runs` order; footnotes not counted).
+    places: Places,
 }
 
 /// Set Korean text by words: typst has no `keep-all` and breaks between any two Hangul syllables,
@@ -314,6 +320,7 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
         soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
         keep_all: crate::lang::keeps_words_whole(chapter.lang.as_deref().unwrap_or(&edition.lang)),
         rtl: crate::lang::dir(chapter.lang.as_deref().unwrap_or(&edition.lang)) == crate::lang::Dir::Rtl,
+        places: Places::default(),
     };
     let _ = writeln!(
         w.out,
@@ -336,7 +343,13 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
     w.out.push_str("]\n\n");
     w.blocks(&chapter.blocks);
     w.out.push_str("#chapter-end()\n");
-    TypstFile { path: chapter_path(edition, chapter), text: w.out, chapter: Some(index), spans: w.spans }
+    TypstFile {
+        path: chapter_path(edition, chapter),
+        text: w.out,
+        chapter: Some(index),
+        spans: w.spans,
+        places: w.places,
+    }
 }
 
 /// Where a chapter file's opening call starts: the fitting setting goes just before it.
@@ -352,7 +365,7 @@ pub fn fitted(file: &TypstFile, level: i8) -> TypstFile {
     let mut text = file.text.clone();
     text.insert_str(at, &line);
     let spans = file.spans.iter().map(|&(o, s)| (if o >= at { o + line.len() } else { o }, s)).collect();
-    TypstFile { text, spans, ..file.clone() }
+    TypstFile { text, spans, places: file.places.shifted(at, line.len()), ..file.clone() }
 }
 
 /// The label of the participants list in the opening of the report.
@@ -394,6 +407,20 @@ impl Writer<'_> {
 
     fn block(&mut self, block: &Block) {
         self.mark(block.span());
+        // Footnotes are no runs (`document::pages::runs`): their places are not recorded.
+        let counted = self.notes_open.is_empty();
+        let (start, first_run) = (self.out.len(), self.places.next_run());
+        if let Some(run) = block_run(block).filter(|_| counted) {
+            // A block that is a run (code, an image) is found by its block's place.
+            self.places.push(start..start, run);
+        }
+        self.block_body(block);
+        if counted {
+            self.places.block(start..self.out.len(), first_run);
+        }
+    }
+
+    fn block_body(&mut self, block: &Block) {
         match block {
             Block::Paragraph { content, .. } => {
                 if let [Inline::Image { path, alt, .. }] = content.as_slice() {
@@ -557,6 +584,14 @@ impl Writer<'_> {
     }
 
     fn inline(&mut self, inline: &Inline) {
+        let start = self.out.len();
+        self.inline_body(inline);
+        if let Some(run) = inline_run(inline).filter(|_| self.notes_open.is_empty()) {
+            self.places.push(start..self.out.len(), run);
+        }
+    }
+
+    fn inline_body(&mut self, inline: &Inline) {
         match inline {
             Inline::Text(text) if self.keep_all => self.out.push_str(&boxed_words(text)),
             Inline::Text(text) if self.rtl => {
