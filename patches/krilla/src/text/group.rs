@@ -112,6 +112,12 @@ where
                 .unwrap();
 
             let range = g.text_range().clone();
+            // Spotlight patch: a glyph with an empty text range stands for no text (a bracket
+            // whose character the run beside it carries): it gets an empty `ActualText` of its
+            // own and must not map to nothing in the cmap.
+            if range.is_empty() {
+                return (range, true);
+            }
             let text = &text[range.clone()];
             let codepoints = pdf_font.get_codepoints(pdf_glyph);
             // Check if the glyph has already been assigned codepoints that don't match the
@@ -436,7 +442,7 @@ pub fn use_text_spanner(
     do_text_span
 }
 
-fn check_text_span_prop(
+pub(crate) fn check_text_span_prop(
     glyph: &impl Glyph,
     text: &str,
     context_color: rgb::Color,
@@ -450,6 +456,11 @@ fn check_text_span_prop(
         .unwrap();
 
     let range = glyph.text_range().clone();
+    // Spotlight patch: see `GlyphSpanner`: a glyph with an empty range needs a span.
+    if range.is_empty() {
+        *do_text_span = true;
+        return;
+    }
     let text = &text[range.clone()];
     let codepoints = pdf_font.get_codepoints(pdf_glyph);
 
