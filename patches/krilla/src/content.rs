@@ -770,7 +770,7 @@ impl ContentBuilder {
                     // (tag tree, pypdf) still met the fragments, and so the words, in visual
                     // order. Write a reversed run's fragments from its right end, each at its
                     // own position, so the stream is in logical order.
-                    let mut fragments: Vec<_> = spanned
+                    let fragments: Vec<_> = spanned
                         .map(|fragment| {
                             let start = (cur_x, cur_y);
                             for glyph in fragment.glyphs() {
@@ -780,23 +780,52 @@ impl ContentBuilder {
                             (start, fragment)
                         })
                         .collect();
-                    if reversed {
-                        fragments.reverse();
+                    //
+                    // Spotlight patch: and keep the fragments of one word (up to a space) in
+                    // visual order, inside one `/ReversedChars`: a letter and the cluster of its
+                    // marks are separate fragments, and poppler reads a word only from glyphs
+                    // that come left to right (the marks written after their letter, at its
+                    // left edge, became a word and a line of their own).
+                    let mut words: Vec<Vec<_>> = Vec::new();
+                    let mut word = Vec::new();
+                    for (start, fragment) in fragments {
+                        let ends = fragment.glyphs().last().is_some_and(|g| {
+                            let t = &text[g.text_range()];
+                            !t.is_empty() && t.chars().all(char::is_whitespace)
+                        });
+                        word.push((start, fragment));
+                        if ends || !reversed {
+                            words.push(std::mem::take(&mut word));
+                        }
                     }
-                    for ((mut x, mut y), fragment) in fragments {
-                        sb.fill_stroke_glyph_span(
-                            &mut x,
-                            &mut y,
-                            fragment,
-                            sc,
-                            fill_render_mode,
-                            font_container.clone(),
-                            context_color,
-                            text,
-                            font_size,
-                            reversed,
-                            false,
-                        )
+                    if !word.is_empty() {
+                        words.push(word);
+                    }
+                    if reversed {
+                        words.reverse();
+                    }
+                    for word in words {
+                        if reversed {
+                            sb.content.begin_marked_content(Name(b"ReversedChars"));
+                        }
+                        for ((mut x, mut y), fragment) in word {
+                            sb.fill_stroke_glyph_span(
+                                &mut x,
+                                &mut y,
+                                fragment,
+                                sc,
+                                fill_render_mode,
+                                font_container.clone(),
+                                context_color,
+                                text,
+                                font_size,
+                                reversed,
+                                false,
+                            )
+                        }
+                        if reversed {
+                            sb.content.end_marked_content();
+                        }
                     }
                 } else {
                     let glyph_span = GlyphSpan::Unspanned(glyphs);
@@ -890,7 +919,6 @@ impl ContentBuilder {
                 font_container,
                 context_color,
                 font_size,
-                true,
             );
             return;
         }
@@ -902,9 +930,8 @@ impl ContentBuilder {
             actual_text.properties().actual_text(TextStr(text));
         }
 
-        if reversed {
-            self.content.begin_marked_content(Name(b"ReversedChars"));
-        }
+        // Spotlight patch: the `/ReversedChars` of a reversed run are written per word, around
+        // its fragments (see `fill_stroke_glyph_run`).
 
         // Segment into glyph runs that can be encoded in one go using a PDF
         // text showing operator (i.e. no y shift, same Type3 font, etc.)
@@ -924,10 +951,6 @@ impl ContentBuilder {
                 in_actual_text || fragment.actual_text().is_some(),
                 reversed,
             )
-        }
-
-        if reversed {
-            self.content.end_marked_content();
         }
 
         if fragment.actual_text().is_some() {
@@ -1020,7 +1043,6 @@ impl ContentBuilder {
                     font_container.clone(),
                     context_color,
                     font_size,
-                    false,
                 );
                 continue;
             }
@@ -1069,11 +1091,10 @@ impl ContentBuilder {
     }
 
     /// Spotlight patch: write the characters of a right-to-left cluster, invisible, at its pen
-    /// position on the baseline, in visual order inside `/ReversedChars` (its own, or the run's
-    /// fragment's when `own_reversed_chars` is false), each under a
-    /// one-character `ActualText` (poppler reads those in order): the first character (the
-    /// letter) on the cluster's widest glyph with the cluster's advance, the others (its marks)
-    /// on a glyph without advance, with none.
+    /// position on the baseline, in visual order (inside the word's `/ReversedChars`), each
+    /// under a one-character `ActualText` (poppler reads those in order): the first character
+    /// (the letter, when a glyph has an advance) on the cluster's widest glyph with the
+    /// cluster's advance, the others (its marks) on a glyph without advance, at no width.
     #[allow(clippy::too_many_arguments)]
     fn encode_cluster_chars(
         &mut self,
@@ -1085,7 +1106,6 @@ impl ContentBuilder {
         font_container: Rc<RefCell<FontContainer>>,
         context_color: rgb::Color,
         font_size: f32,
-        own_reversed_chars: bool,
     ) {
         let Some(wide) = glyphs
             .iter()
@@ -1100,12 +1120,11 @@ impl ContentBuilder {
         let advance: f32 = glyphs.iter().map(|g| g.x_advance(1.0)).sum();
         let count = cluster.chars().count();
         let borrowed = font_container.borrow();
-        if own_reversed_chars {
-            self.content.begin_marked_content(Name(b"ReversedChars"));
-        }
         let mut buf = [0; 4];
+        // A cluster of marks alone (`ְּ` beside its letter) has no letter to carry the advance.
+        let has_letter = !approx_eq!(f32, wide.x_advance(1.0), 0.0, epsilon = 0.0001);
         for (i, c) in cluster.chars().rev().enumerate() {
-            let letter = i + 1 == count;
+            let letter = has_letter && i + 1 == count;
             let glyph = if letter { wide } else { narrow };
             let Some(id) =
                 borrowed.font_identifier(ColoredGlyph::new(glyph.glyph_id(), context_color))
@@ -1150,9 +1169,6 @@ impl ContentBuilder {
             if !letter {
                 self.content.set_horizontal_scaling(100.0);
             }
-            self.content.end_marked_content();
-        }
-        if own_reversed_chars {
             self.content.end_marked_content();
         }
     }
