@@ -108,18 +108,31 @@ fn tag_text(pdf: &Path, langs: bool) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Check one edition: pdftotext at least `min_text`, the tag tree at least 95%.
-fn check(project: &Project, slug: &str, lang: &str, min_text: f64) {
+/// The first place in `text` where one combining mark follows itself (a haraka or a point read
+/// twice: no letter carries the same mark twice), with a little context.
+fn doubled_mark(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.nfc().collect();
+    let at = chars.windows(2).position(|w| w[0] == w[1] && is_combining_mark(w[0]))?;
+    Some(chars[at.saturating_sub(12)..(at + 12).min(chars.len())].iter().collect())
+}
+
+/// Check one edition: pdftotext and the tag tree each give back at least 95% of the
+/// sentences, and neither reads a mark twice.
+fn check(project: &Project, slug: &str, lang: &str) {
     let pdf = project.dist(&format!("{slug}-{lang}.pdf"));
     let sentences = edition_sentences(&project.path().join("chapters").join(lang));
     assert!(sentences.len() >= 5, "{lang}: too few sentences to judge");
-    let (rate, missed) = recovery(&sentences, &pdf_text(&pdf));
+    let text = pdf_text(&pdf);
+    let (rate, missed) = recovery(&sentences, &text);
     eprintln!("{lang}: pdftotext recovers {:.1}% of {} sentences", rate * 100.0, sentences.len());
-    assert!(rate >= min_text, "{lang}: pdftotext gives back {:.1}%; first missed: {missed:#?}", rate * 100.0);
+    assert!(rate >= 0.95, "{lang}: pdftotext gives back {:.1}%; first missed: {missed:#?}", rate * 100.0);
+    assert_eq!(doubled_mark(&text), None, "{lang}: pdftotext reads a mark twice");
     if pypdf_available() {
-        let (rate, missed) = recovery(&sentences, &tag_text(&pdf, false));
+        let text = tag_text(&pdf, false);
+        let (rate, missed) = recovery(&sentences, &text);
         eprintln!("{lang}: the tag tree recovers {:.1}%", rate * 100.0);
         assert!(rate >= 0.95, "{lang}: the tag tree gives back {:.1}%; first missed: {missed:#?}", rate * 100.0);
+        assert_eq!(doubled_mark(&text), None, "{lang}: the tag tree reads a mark twice");
     }
 }
 
@@ -144,15 +157,8 @@ fn every_shipped_edition_reads_back_in_logical_order() {
     }
     let p = Project::report();
     p.run(&["build", "--format", "pdf"]).expect_code(0);
-    for lang in ["en", "fr", "es", "zh"] {
-        check(&p, "imrf-spotlight", lang, 0.95);
-    }
-    // Known short of the 95% goal: poppler puts a haraka raised by GPOS on a baseline of its own
-    // (a word, sometimes a line, apart from its letter), so Arabic with harakat still extracts
-    // out of order with pdftotext. The tag tree is right; this floor guards against regressions.
-    check(&p, "imrf-spotlight", "ar", 0.30);
-    if p.path().join("chapters/he").is_dir() {
-        check(&p, "imrf-spotlight", "he", 0.30);
+    for lang in ["en", "fr", "es", "zh", "ar", "he"] {
+        check(&p, "imrf-spotlight", lang);
     }
 }
 
@@ -163,12 +169,21 @@ fn hebrew_and_arabic_fixture_reads_back_without_duplicated_clusters() {
     }
     let p = rtl_fixture();
     p.run(&["build", "--format", "pdf"]).expect_code(0);
-    // The same poppler limit as above for the sentences with niqqud or harakat.
-    check(&p, "rtl", "he", 0.4);
-    check(&p, "rtl", "ar", 0.3);
-    // A letter with its haraka was exported twice (`يُ` read as `ُيُ`).
+    check(&p, "rtl", "he");
+    check(&p, "rtl", "ar");
+    // A letter with its haraka was exported twice (`يُ` read as `ُيُ`); a raised haraka was a
+    // word of its own (`يُ عقد`) and a bracket beside a Latin run moved (`( )IMRF`).
     let text = pdf_text(&p.dist("rtl-ar.pdf"));
     assert!(!text.contains("ُيُ") && !text.contains("إعلاَنَ"), "duplicated cluster in:\n{text}");
+    let read = letters(&text);
+    for phrase in ["أن يُعقد منتدى", "الدولية (IMRF) الأول"] {
+        assert!(read.contains(&letters(phrase)), "`{phrase}` out of order in:\n{text}");
+    }
+    let text = pdf_text(&p.dist("rtl-he.pdf"));
+    let read = letters(&text);
+    for phrase in ["ההגירה (IMRF) יתכנס", "בְּרֵאשִׁית בָּרָא אֱלֹהִים"] {
+        assert!(read.contains(&letters(phrase)), "`{phrase}` out of order in:\n{text}");
+    }
 }
 
 #[test]

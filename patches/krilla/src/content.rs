@@ -34,10 +34,12 @@ use crate::resource;
 use crate::resource::{Resource, ResourceDictionaryBuilder};
 use crate::serialize::{MaybeDeviceColorSpace, SerializeContext};
 use crate::stream::Stream;
-use crate::text::group::{use_text_spanner, GlyphGroup, GlyphGrouper, GlyphSpan, GlyphSpanner};
+use crate::text::group::{
+    check_text_span_prop, use_text_spanner, GlyphGroup, GlyphGrouper, GlyphSpan, GlyphSpanner,
+};
 use crate::text::type3::ColoredGlyph;
 use crate::text::{Font, FontContainer, FontIdentifier, PdfFont, PDF_UNITS_PER_EM};
-use crate::text::{Glyph, GlyphId};
+use crate::text::{Glyph, GlyphId, KrillaGlyph};
 use crate::util::{calculate_stroke_bbox, NameExt};
 
 pub(crate) struct ContentBuilder {
@@ -699,6 +701,48 @@ impl ContentBuilder {
                 sb.content.begin_text();
 
                 let font_container = sc.register_font_container(font.clone());
+
+                // Spotlight patch: text that no glyph's range covers (typst-layout hands the
+                // brackets around a left-to-right run in right-to-left text, and a
+                // left-to-right mark after them, to the run) is read from one `ActualText`
+                // over the whole run. The span stays inside the text object: poppler places
+                // it with the transformation current at its end.
+                let (lo, hi) = glyphs.iter().fold((usize::MAX, 0), |(lo, hi), g| {
+                    (lo.min(g.text_range().start), hi.max(g.text_range().end))
+                });
+                if lo > 0 || hi < text.len() {
+                    let mut span = sb
+                        .content
+                        .begin_marked_content_with_properties(Name(b"Span"));
+                    span.properties().actual_text(TextStr(text));
+                    drop(span);
+                    for glyph in glyphs {
+                        check_text_span_prop(
+                            glyph,
+                            text,
+                            context_color,
+                            &mut font_container.borrow_mut(),
+                            &mut false,
+                        );
+                    }
+                    sb.fill_stroke_glyph_span(
+                        &mut cur_x,
+                        &mut cur_y,
+                        GlyphSpan::Unspanned(glyphs),
+                        sc,
+                        fill_render_mode,
+                        font_container.clone(),
+                        context_color,
+                        text,
+                        font_size,
+                        false,
+                        true,
+                    );
+                    sb.content.end_marked_content();
+                    sb.content.end_text();
+                    return;
+                }
+
                 let do_text_span = reversed
                     || use_text_spanner(
                         glyphs,
@@ -726,7 +770,7 @@ impl ContentBuilder {
                     // (tag tree, pypdf) still met the fragments, and so the words, in visual
                     // order. Write a reversed run's fragments from its right end, each at its
                     // own position, so the stream is in logical order.
-                    let mut fragments: Vec<_> = spanned
+                    let fragments: Vec<_> = spanned
                         .map(|fragment| {
                             let start = (cur_x, cur_y);
                             for glyph in fragment.glyphs() {
@@ -736,22 +780,52 @@ impl ContentBuilder {
                             (start, fragment)
                         })
                         .collect();
-                    if reversed {
-                        fragments.reverse();
+                    //
+                    // Spotlight patch: and keep the fragments of one word (up to a space) in
+                    // visual order, inside one `/ReversedChars`: a letter and the cluster of its
+                    // marks are separate fragments, and poppler reads a word only from glyphs
+                    // that come left to right (the marks written after their letter, at its
+                    // left edge, became a word and a line of their own).
+                    let mut words: Vec<Vec<_>> = Vec::new();
+                    let mut word = Vec::new();
+                    for (start, fragment) in fragments {
+                        let ends = fragment.glyphs().last().is_some_and(|g| {
+                            let t = &text[g.text_range()];
+                            !t.is_empty() && t.chars().all(char::is_whitespace)
+                        });
+                        word.push((start, fragment));
+                        if ends || !reversed {
+                            words.push(std::mem::take(&mut word));
+                        }
                     }
-                    for ((mut x, mut y), fragment) in fragments {
-                        sb.fill_stroke_glyph_span(
-                            &mut x,
-                            &mut y,
-                            fragment,
-                            sc,
-                            fill_render_mode,
-                            font_container.clone(),
-                            context_color,
-                            text,
-                            font_size,
-                            reversed,
-                        )
+                    if !word.is_empty() {
+                        words.push(word);
+                    }
+                    if reversed {
+                        words.reverse();
+                    }
+                    for word in words {
+                        if reversed {
+                            sb.content.begin_marked_content(Name(b"ReversedChars"));
+                        }
+                        for ((mut x, mut y), fragment) in word {
+                            sb.fill_stroke_glyph_span(
+                                &mut x,
+                                &mut y,
+                                fragment,
+                                sc,
+                                fill_render_mode,
+                                font_container.clone(),
+                                context_color,
+                                text,
+                                font_size,
+                                reversed,
+                                false,
+                            )
+                        }
+                        if reversed {
+                            sb.content.end_marked_content();
+                        }
                     }
                 } else {
                     let glyph_span = GlyphSpan::Unspanned(glyphs);
@@ -767,6 +841,7 @@ impl ContentBuilder {
                         text,
                         font_size,
                         reversed,
+                        false,
                     )
                 }
 
@@ -790,7 +865,64 @@ impl ContentBuilder {
         text: &str,
         font_size: f32,
         reversed: bool,
+        in_actual_text: bool,
     ) {
+        // Spotlight patch: poppler spreads a multi-character `ActualText` left to right over its
+        // glyphs and then reverses it with the right-to-left section it sits in, so a cluster of
+        // a letter and its marks in a reversed run (`أُ`, `בְּ`) came out mark first, and on
+        // the baseline of its first glyph (a raised hamza). Such a cluster is drawn under an
+        // empty `ActualText`, then once more one character at a time, invisible, at its pen
+        // position on the baseline (see `encode_cluster_chars`).
+        // Not for Type3 glyphs (an emoji sequence): their procedures may ignore the mode.
+        let cid = |g: &_| {
+            let glyph = ColoredGlyph::new(Glyph::glyph_id(g), context_color);
+            let id = font_container.borrow().font_identifier(glyph);
+            matches!(id, Some(FontIdentifier::Cid(_)))
+        };
+        let cluster = fragment.actual_text().filter(|t| {
+            reversed
+                && !in_actual_text
+                && t.chars().nth(1).is_some()
+                && fragment.glyphs().iter().all(cid)
+        });
+        if let Some(cluster) = cluster {
+            let start = *cur_x;
+            let mut span = self
+                .content
+                .begin_marked_content_with_properties(Name(b"Span"));
+            span.properties().actual_text(TextStr(""));
+            drop(span);
+            let segmented =
+                GlyphGrouper::new(font_container.clone(), context_color, fragment.glyphs());
+            for glyph_group in segmented {
+                self.fill_stroke_glyph_group(
+                    cur_x,
+                    cur_y,
+                    glyph_group,
+                    sc,
+                    fill_render_mode,
+                    font_container.clone(),
+                    context_color,
+                    text,
+                    font_size,
+                    true,
+                    reversed,
+                )
+            }
+            self.content.end_marked_content();
+            self.encode_cluster_chars(
+                start,
+                *cur_y,
+                cluster,
+                fragment.glyphs(),
+                sc,
+                font_container,
+                context_color,
+                font_size,
+            );
+            return;
+        }
+
         if let Some(text) = fragment.actual_text() {
             let mut actual_text = self
                 .content
@@ -798,9 +930,8 @@ impl ContentBuilder {
             actual_text.properties().actual_text(TextStr(text));
         }
 
-        if reversed {
-            self.content.begin_marked_content(Name(b"ReversedChars"));
-        }
+        // Spotlight patch: the `/ReversedChars` of a reversed run are written per word, around
+        // its fragments (see `fill_stroke_glyph_run`).
 
         // Segment into glyph runs that can be encoded in one go using a PDF
         // text showing operator (i.e. no y shift, same Type3 font, etc.)
@@ -817,11 +948,9 @@ impl ContentBuilder {
                 context_color,
                 text,
                 font_size,
+                in_actual_text || fragment.actual_text().is_some(),
+                reversed,
             )
-        }
-
-        if reversed {
-            self.content.end_marked_content();
         }
 
         if fragment.actual_text().is_some() {
@@ -841,36 +970,245 @@ impl ContentBuilder {
         context_color: rgb::Color,
         text: &str,
         font_size: f32,
+        in_actual_text: bool,
+        reversed: bool,
     ) {
         let borrowed = font_container.borrow();
         let pdf_font = borrowed
             .get_from_identifier(glyph_group.font_identifier.clone())
             .unwrap();
 
-        if fill_render_mode == TextRenderingMode::Fill || pdf_font.force_fill() {
-            self.content
-                .set_text_rendering_mode(TextRenderingMode::Fill);
+        let mode = if fill_render_mode == TextRenderingMode::Fill || pdf_font.force_fill() {
+            TextRenderingMode::Fill
         } else if fill_render_mode == TextRenderingMode::FillStroke {
-            self.content
-                .set_text_rendering_mode(TextRenderingMode::FillStroke);
+            TextRenderingMode::FillStroke
         } else {
-            self.content
-                .set_text_rendering_mode(TextRenderingMode::Stroke);
+            TextRenderingMode::Stroke
+        };
+
+        // Spotlight patch: a glyph that GPOS moves away from its pen position (a haraka raised
+        // off the baseline, a Hebrew point shifted onto its letter) broke the word for readers
+        // that follow positions: poppler starts a word where the baseline changes by more than
+        // 0.5 pt or where a glyph overlaps the one before, which split and reordered whole
+        // lines. Such a glyph is drawn where it belongs under an empty `ActualText`, then once
+        // more, invisible, at its pen position on the baseline, carrying its text. Not inside
+        // an `ActualText` of the run's own (that speaks for the glyph already), not for Type3
+        // glyphs (their procedures may ignore the rendering mode).
+        let eligible = !in_actual_text
+            && glyph_group.y_advance == 0.0
+            && matches!(glyph_group.font_identifier, FontIdentifier::Cid(_));
+        let raised = !approx_eq!(f32, glyph_group.y_offset, 0.0, epsilon = 0.0001);
+        let displaced = |g: &_| {
+            eligible
+                && (raised
+                    || (approx_eq!(f32, Glyph::x_advance(g, 1.0), 0.0, epsilon = 0.0001)
+                        && !approx_eq!(f32, Glyph::x_offset(g, 1.0), 0.0, epsilon = 0.0001)))
+        };
+
+        // A ligature of a letter and its mark (`אָ` as one glyph) in a reversed run: poppler
+        // reverses its multi-character text like a cluster's (see `encode_cluster_chars`).
+        let ligature =
+            |g: &_| eligible && reversed && text[Glyph::text_range(g)].chars().nth(1).is_some();
+
+        let mut rest = glyph_group.glyphs;
+        while let Some(first) = rest.first() {
+            let start_x = *cur_x;
+            if ligature(first) {
+                let (part, tail) = rest.split_at(1);
+                rest = tail;
+                let mut span = self
+                    .content
+                    .begin_marked_content_with_properties(Name(b"Span"));
+                span.properties().actual_text(TextStr(""));
+                drop(span);
+                self.content.set_text_rendering_mode(mode);
+                self.encode_consecutive_glyph_run(
+                    sc,
+                    cur_x,
+                    *cur_y - glyph_group.y_offset * font_size,
+                    glyph_group.font_identifier.clone(),
+                    pdf_font,
+                    font_size,
+                    context_color,
+                    part,
+                    text,
+                );
+                self.content.end_marked_content();
+                self.encode_cluster_chars(
+                    start_x,
+                    *cur_y,
+                    &text[first.text_range()],
+                    part,
+                    sc,
+                    font_container.clone(),
+                    context_color,
+                    font_size,
+                );
+                continue;
+            }
+            let moved = displaced(first);
+            let n = rest
+                .iter()
+                .take_while(|g| displaced(*g) == moved && !ligature(*g))
+                .count();
+            let (part, tail) = rest.split_at(n);
+            rest = tail;
+
+            if moved {
+                let mut span = self
+                    .content
+                    .begin_marked_content_with_properties(Name(b"Span"));
+                span.properties().actual_text(TextStr(""));
+            }
+            self.content.set_text_rendering_mode(mode);
+            self.encode_consecutive_glyph_run(
+                sc,
+                cur_x,
+                *cur_y - glyph_group.y_offset * font_size,
+                glyph_group.font_identifier.clone(),
+                pdf_font,
+                font_size,
+                context_color,
+                part,
+                text,
+            );
+            if moved {
+                self.content.end_marked_content();
+                self.encode_on_pen_positions(
+                    start_x,
+                    *cur_y,
+                    sc,
+                    glyph_group.font_identifier.clone(),
+                    pdf_font,
+                    font_size,
+                    context_color,
+                    part,
+                );
+            }
         }
 
-        self.encode_consecutive_glyph_run(
-            sc,
-            cur_x,
-            *cur_y - glyph_group.y_offset * font_size,
-            glyph_group.font_identifier,
+        *cur_y -= glyph_group.y_advance * font_size;
+    }
+
+    /// Spotlight patch: write the characters of a right-to-left cluster, invisible, at its pen
+    /// position on the baseline, in visual order (inside the word's `/ReversedChars`), each
+    /// under a one-character `ActualText` (poppler reads those in order): the first character
+    /// (the letter, when a glyph has an advance) on the cluster's widest glyph with the
+    /// cluster's advance, the others (its marks) on a glyph without advance, at no width.
+    #[allow(clippy::too_many_arguments)]
+    fn encode_cluster_chars(
+        &mut self,
+        x: f32,
+        y: f32,
+        cluster: &str,
+        glyphs: &[impl Glyph],
+        sc: &mut SerializeContext,
+        font_container: Rc<RefCell<FontContainer>>,
+        context_color: rgb::Color,
+        font_size: f32,
+    ) {
+        let Some(wide) = glyphs
+            .iter()
+            .max_by(|a, b| a.x_advance(1.0).total_cmp(&b.x_advance(1.0)))
+        else {
+            return;
+        };
+        let narrow = glyphs
+            .iter()
+            .find(|g| approx_eq!(f32, g.x_advance(1.0), 0.0, epsilon = 0.0001))
+            .unwrap_or(wide);
+        let advance: f32 = glyphs.iter().map(|g| g.x_advance(1.0)).sum();
+        let count = cluster.chars().count();
+        let borrowed = font_container.borrow();
+        let mut buf = [0; 4];
+        // A cluster of marks alone (`ְּ` beside its letter) has no letter to carry the advance.
+        let has_letter = !approx_eq!(f32, wide.x_advance(1.0), 0.0, epsilon = 0.0001);
+        for (i, c) in cluster.chars().rev().enumerate() {
+            let letter = has_letter && i + 1 == count;
+            let glyph = if letter { wide } else { narrow };
+            let Some(id) =
+                borrowed.font_identifier(ColoredGlyph::new(glyph.glyph_id(), context_color))
+            else {
+                continue;
+            };
+            let pdf_font = borrowed.get_from_identifier(id.clone()).unwrap();
+            let on_pen = KrillaGlyph::new(
+                glyph.glyph_id(),
+                if letter { advance } else { 0.0 },
+                0.0,
+                0.0,
+                0.0,
+                glyph.text_range(),
+                None,
+            );
+            let mut span = self
+                .content
+                .begin_marked_content_with_properties(Name(b"Span"));
+            span.properties()
+                .actual_text(TextStr(c.encode_utf8(&mut buf)));
+            drop(span);
+            let font_name = self
+                .rd_builder
+                .register_resource(sc.register_font_identifier(id));
+            self.content
+                .set_text_rendering_mode(TextRenderingMode::Invisible);
+            self.content.set_font(font_name.to_pdf_name(), font_size);
+            self.content
+                .set_text_matrix(Transform::from_row(1.0, 0.0, 0.0, -1.0, x, y).to_pdf_transform());
+            // A mark takes no width, even drawn on a glyph that has one.
+            if !letter {
+                self.content.set_horizontal_scaling(0.0);
+            }
+            self.encode_glyphs_with_individual_positioning(
+                &mut x.clone(),
+                pdf_font,
+                font_size,
+                context_color,
+                &[on_pen],
+            );
+            if !letter {
+                self.content.set_horizontal_scaling(100.0);
+            }
+            self.content.end_marked_content();
+        }
+    }
+
+    /// Spotlight patch: draw `glyphs` once more, invisible, at their pen positions on the
+    /// baseline (no offsets), so readers take their text from there.
+    #[allow(clippy::too_many_arguments)]
+    fn encode_on_pen_positions(
+        &mut self,
+        mut x: f32,
+        y: f32,
+        sc: &mut SerializeContext,
+        font_identifier: FontIdentifier,
+        pdf_font: &dyn PdfFont,
+        font_size: f32,
+        context_color: rgb::Color,
+        glyphs: &[impl Glyph],
+    ) {
+        let on_pen: Vec<_> = glyphs
+            .iter()
+            .map(|g| {
+                let advance = g.x_advance(1.0);
+                KrillaGlyph::new(g.glyph_id(), advance, 0.0, 0.0, 0.0, g.text_range(), None)
+            })
+            .collect();
+        let font_name = self
+            .rd_builder
+            .register_resource(sc.register_font_identifier(font_identifier));
+        self.content
+            .set_text_rendering_mode(TextRenderingMode::Invisible);
+        self.content.set_font(font_name.to_pdf_name(), font_size);
+        self.content
+            .set_text_matrix(Transform::from_row(1.0, 0.0, 0.0, -1.0, x, y).to_pdf_transform());
+        self.encode_glyphs_with_individual_positioning(
+            &mut x,
             pdf_font,
             font_size,
             context_color,
-            glyph_group.glyphs,
-            text,
+            &on_pen,
         );
-
-        *cur_y -= glyph_group.y_advance * font_size;
     }
 
     pub(crate) fn draw_xobject(

@@ -112,6 +112,17 @@ where
                 .unwrap();
 
             let range = g.text_range().clone();
+            // Spotlight patch: a glyph with an empty text range stands for no text (a bracket
+            // whose character the run beside it carries): it gets an empty `ActualText` of its
+            // own and must not map to nothing in the cmap.
+            if range.is_empty() {
+                if pdf_font.get_codepoints(pdf_glyph).is_none() {
+                    if let Some(c) = nominal_text(&pdf_font.font(), g.glyph_id()) {
+                        pdf_font.set_codepoints(pdf_glyph, c, g.location());
+                    }
+                }
+                return (range, true);
+            }
             let text = &text[range.clone()];
             let codepoints = pdf_font.get_codepoints(pdf_glyph);
             // Check if the glyph has already been assigned codepoints that don't match the
@@ -436,7 +447,7 @@ pub fn use_text_spanner(
     do_text_span
 }
 
-fn check_text_span_prop(
+pub(crate) fn check_text_span_prop(
     glyph: &impl Glyph,
     text: &str,
     context_color: rgb::Color,
@@ -450,6 +461,16 @@ fn check_text_span_prop(
         .unwrap();
 
     let range = glyph.text_range().clone();
+    // Spotlight patch: see `GlyphSpanner`: a glyph with an empty range needs a span.
+    if range.is_empty() {
+        if pdf_font.get_codepoints(pdf_glyph).is_none() {
+            if let Some(c) = nominal_text(&pdf_font.font(), glyph.glyph_id()) {
+                pdf_font.set_codepoints(pdf_glyph, c, glyph.location());
+            }
+        }
+        *do_text_span = true;
+        return;
+    }
     let text = &text[range.clone()];
     let codepoints = pdf_font.get_codepoints(pdf_glyph);
 
@@ -460,4 +481,28 @@ fn check_text_span_prop(
     } else if codepoints.is_none() {
         pdf_font.set_codepoints(pdf_glyph, text.to_string(), glyph.location());
     }
+}
+
+/// Spotlight patch: the character the font's cmap maps to `glyph`, for a glyph drawn with an
+/// empty text range, which still needs a cmap entry (readers that ignore `ActualText`,
+/// PDF/UA). Such a glyph is a bracket of right-to-left text whose character went to the
+/// left-to-right run beside it (typst-layout's `brackets.rs`), drawn mirrored: it stands for
+/// the mirror of its nominal character.
+fn nominal_text(font: &crate::text::Font, glyph: crate::text::GlyphId) -> Option<String> {
+    use skrifa::MetadataProvider;
+    let (c, _) = font
+        .font_ref()
+        .charmap()
+        .mappings()
+        .find(|(_, g)| g.to_u32() == glyph.to_u32())?;
+    let c = match char::from_u32(c)? {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '{' => '}',
+        '}' => '{',
+        c => c,
+    };
+    Some(c.to_string())
 }

@@ -9,6 +9,7 @@ use typst_library::text::{Lang, TextElem, families, variant};
 use typst_utils::Numeric;
 
 use super::*;
+use crate::inline::brackets::{Run, carry_brackets};
 use crate::inline::linebreak::Trim;
 use crate::inline::shaping::Adjustability;
 use crate::modifiers::layout_and_modify;
@@ -561,11 +562,11 @@ pub fn commit(
     // Build the frames and determine the height and baseline.
     let mut frames = vec![];
     for &(idx, ref item) in line.items.indexed_iter() {
-        let mut push = |offset: &mut Abs, frame: Frame, idx: LogicalIndex| {
+        let mut push = |offset: &mut Abs, frame: Frame, idx: LogicalIndex, run: Run| {
             let width = frame.width();
             top.set_max(frame.baseline());
             bottom.set_max(frame.size().y - frame.baseline());
-            frames.push((*offset, frame, idx));
+            frames.push((*offset, frame, idx, run));
             *offset += width;
         };
 
@@ -581,7 +582,7 @@ pub fn commit(
                         layout_box(elem, engine, loc.relayout(), styles, region)
                     })?;
                     apply_shift(&engine.world, &mut frame, *styles);
-                    push(&mut offset, frame, idx);
+                    push(&mut offset, frame, idx, Run::Other);
                 } else {
                     offset += amount;
                 }
@@ -593,15 +594,15 @@ pub fn commit(
                     justification_ratio,
                     extra_justification,
                 );
-                push(&mut offset, frame, idx);
+                push(&mut offset, frame, idx, Run::Text(shaped.dir));
             }
             Item::Frame(frame) => {
-                push(&mut offset, frame.clone(), idx);
+                push(&mut offset, frame.clone(), idx, Run::Other);
             }
             Item::Tag(tag) => {
                 let mut frame = Frame::soft(Size::zero());
                 frame.push(Point::zero(), FrameItem::Tag((*tag).clone()));
-                frames.push((offset, frame, idx));
+                frames.push((offset, frame, idx, Run::Tag));
             }
             Item::Skip(_) => {}
         }
@@ -623,10 +624,18 @@ pub fn commit(
     // Ensure that the final frame's items are in logical order rather than in
     // visual order. This is important because it affects the order of elements
     // during introspection and thus things like counters.
-    frames.sort_unstable_by_key(|(_, _, idx)| *idx);
+    frames.sort_unstable_by_key(|(_, _, idx, _)| *idx);
+
+    // Spotlight patch: brackets around a left-to-right run in a right-to-left line go with the
+    // run's text (see `brackets.rs`), so PDF text extraction keeps them in place.
+    if p.config.dir == Dir::RTL {
+        let mut runs: Vec<_> =
+            frames.iter_mut().map(|(_, f, _, run)| (f, *run)).collect();
+        carry_brackets(&mut runs);
+    }
 
     // Construct the line's frame.
-    for (offset, frame, _) in frames {
+    for (offset, frame, _, _) in frames {
         let x = offset + p.config.align.position(remaining);
         let y = top - frame.baseline();
         output.push_frame(Point::new(x, y), frame);

@@ -1,5 +1,7 @@
 #[path = "box.rs"]
 mod box_;
+// Spotlight patch: brackets around a left-to-right run in right-to-left text.
+mod brackets;
 mod collect;
 mod deco;
 mod finalize;
