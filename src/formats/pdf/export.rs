@@ -67,6 +67,9 @@ pub fn build(
         sources.extend(settings.templates.iter().cloned());
         DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date)
     };
+    // The designed layout and every fitted one compile under one pass: each fitted compile takes
+    // the chapters it leaves alone from typst's caches. The export runs after, beside other compiles.
+    let permit = shared.compiling(files.iter().map(|f| f.text.len()).sum());
     let started = std::time::Instant::now();
     let designed = world(files);
     let warned = typst::compile::<PagedDocument>(&designed);
@@ -82,6 +85,7 @@ pub fn build(
         }
     };
     let fit_time = started.elapsed();
+    drop(permit);
     let fitted_files = fitted.as_deref().unwrap_or(files);
     let final_world = if fitted.is_some() { world(fitted_files) } else { designed };
     let map = |d: &SourceDiagnostic| map_diagnostic(&final_world, d, fitted_files, chapters);
@@ -150,7 +154,10 @@ pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
     sources.extend(settings.templates.iter().cloned());
     let world = DocWorld::new(shared, &settings.ident, settings.root, COVER_PATH, &sources, settings.date);
+    // Only the cover file is compiled; the chapters beside it are served, never read.
+    let permit = shared.compiling(files.iter().filter(|f| f.path == COVER_PATH).map(|f| f.text.len()).sum());
     let warned = typst::compile::<PagedDocument>(&world);
+    drop(permit);
     let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
     match warned.output {
