@@ -264,3 +264,38 @@ impl World for DocWorld<'_> {
         Some(self.today)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn in_flight(shared: &Shared) -> usize {
+        *shared.gate.in_flight.lock().unwrap()
+    }
+
+    #[test]
+    fn small_compiles_pass_the_gate_side_by_side_and_leave_it_empty() {
+        let shared = Shared::load(Path::new("/nonexistent"));
+        let a = shared.compiling(10);
+        // Under the budget together: the second does not wait for the first (it would hang here).
+        let b = shared.compiling(20);
+        assert_eq!(in_flight(&shared), 30);
+        drop(a);
+        assert_eq!(in_flight(&shared), 20);
+        drop(b);
+        assert_eq!(in_flight(&shared), 0);
+    }
+
+    #[test]
+    fn a_compile_larger_than_the_budget_passes_alone() {
+        let shared = Shared::load(Path::new("/nonexistent"));
+        let big = shared.compiling(3 * COMPILE_BUDGET);
+        assert_eq!(in_flight(&shared), 3 * COMPILE_BUDGET);
+        drop(big);
+        // An empty document still counts while it compiles.
+        let empty = shared.compiling(0);
+        assert_eq!(in_flight(&shared), 1);
+        drop(empty);
+        assert_eq!(in_flight(&shared), 0);
+    }
+}
