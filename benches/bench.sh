@@ -370,7 +370,8 @@ if ((DO_BOOK)); then
     meta book_warnings "$(warnings "$WORK/logs/emit-book-emit.log")"
     if [[ $(warnings "$WORK/logs/emit-book-emit.log") != 0 ]]; then
         say "WARNING: the big book builds with warnings:"
-        grep -A2 '^warning' "$WORK/logs/emit-book-emit.log" | head -n 20 >&2
+        # head closes the pipe early: grep's SIGPIPE must not end the run (pipefail, set -e).
+        grep -A2 '^warning' "$WORK/logs/emit-book-emit.log" | head -n 20 >&2 || true
     fi
     mapfile -t LANGS < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["editions"]))' "$WORK/book.json")
 

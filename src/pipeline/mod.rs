@@ -10,10 +10,7 @@ mod outcome;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 pub use edition::{Inputs, load_edition};
 pub use outcome::{Artifact, ArtifactFile, Outcome, Timings, sha256_hex};
@@ -23,7 +20,7 @@ use crate::document::model::Edition;
 use crate::document::passes::citations;
 use crate::document::passes::standards;
 use crate::formats::pdf::typst as typst_render;
-use crate::formats::pdf::world::{self, Shared};
+use crate::formats::pdf::world::Shared;
 use crate::formats::{self, Job, Made, fonts};
 use crate::output;
 use crate::project::people;
@@ -53,10 +50,12 @@ fn run_uncached(plan: &Plan, progress: &Progress) -> Outcome {
 
 /// Run the plan with fonts and the typst library already loaded (`watch` keeps them between builds,
 /// and typst's memoized layout with them). `plan.jobs` editions are built at once (default: one per
-/// core), each by its own worker; typst itself lays pages out on every core either way. With
-/// `evict`, typst's caches are emptied as editions finish, so memory grows with the number of jobs,
-/// not with the number of editions.
+/// core), each by its own worker; typst itself lays pages out on every core either way, and
+/// compiles wait while the Typst compiling would exceed the budget (`COMPILE_BUDGET` of
+/// `formats::pdf::world`). With `evict`, typst's caches are emptied whenever no compile runs, so
+/// memory stays near one long edition's however many editions and jobs there are.
 pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) -> Outcome {
+    shared.evicting(evict);
     let mut outcome = Outcome::default();
     let start = Instant::now();
     let bib = match citations::load(&plan.root, plan.citation_style.as_deref(), &plan.nocite) {
@@ -95,21 +94,14 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
     let jobs = plan.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let queue: Mutex<VecDeque<usize>> = Mutex::new((0..plan.editions.len()).collect());
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(plan.editions.iter().map(|_| None).collect());
-    let active = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, plan.editions.len().max(1)) {
             scope.spawn(|| {
                 loop {
                     let next = queue.lock().expect("no worker panics while holding the queue").pop_front();
                     let Some(i) = next else { break };
-                    active.fetch_add(1, Ordering::SeqCst);
                     let ed = &plan.editions[i];
                     let outcome = guarded(&ed.lang, || edition(plan, shared, &inputs, ed, progress));
-                    let others = active.fetch_sub(1, Ordering::SeqCst) - 1;
-                    if evict {
-                        // Alone, drop every cache; otherwise keep what the running editions used lately.
-                        world::evict(if others == 0 { 0 } else { 1 });
-                    }
                     results.lock().expect("no worker panics while holding the results")[i] = Some(outcome);
                 }
             });
@@ -197,24 +189,36 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
         outcome.timings.add("page fitting", l.fit_time);
     }
     let job = Job { pages: pages.as_ref(), ..job };
-    let made: Vec<(Format, Instant, Option<Made>, Vec<Diagnostic>)> = plan
-        .formats
-        .par_iter()
-        .map(|&format| {
-            let started = Instant::now();
-            let (made, diags) = match (format, &layout) {
-                (Format::Pdf, Some(layout)) => {
-                    let (made, diags) = formats::pdf::export(&job, layout);
-                    return (format, laid_out, made, diags);
-                }
-                // The layout's errors are reported once, above.
-                (_, None) => (None, Vec::new()),
-                (Format::Epub, Some(_)) => formats::epub::build(&job),
-                (Format::Html, Some(_)) => formats::html::build(&job),
-            };
-            (format, started, made, diags)
-        })
-        .collect();
+    let make = |format: Format| {
+        let started = Instant::now();
+        let (made, diags) = match (format, &layout) {
+            (Format::Pdf, Some(layout)) => {
+                let (made, diags) = formats::pdf::export(&job, layout);
+                return (format, laid_out, made, diags);
+            }
+            // The layout's errors are reported once, above.
+            (_, None) => (None, Vec::new()),
+            (Format::Epub, Some(_)) => formats::epub::build(&job),
+            (Format::Html, Some(_)) => formats::html::build(&job),
+        };
+        (format, started, made, diags)
+    };
+    // Formats side by side on threads of their own, never on rayon's: a typst compile (the EPUB
+    // cover's) may wait for another edition's to finish (`Shared::compiling`), and a rayon thread
+    // waiting there could be the one that other compile needs.
+    let made: Vec<(Format, Instant, Option<Made>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let (first, rest) = plan.formats.split_first().map_or((None, &[][..]), |(f, r)| (Some(*f), r));
+        let others: Vec<_> = rest.iter().map(|&format| scope.spawn(move || make(format))).collect();
+        let mut made: Vec<_> = first.map(make).into_iter().collect();
+        for handle in others {
+            match handle.join() {
+                Ok(m) => made.push(m),
+                // Resumed here, the panic becomes this edition's internal error (`guarded`).
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        made
+    });
     // Written only once every format is made: an edition that fails midway leaves nothing new
     // (not its EPUB when its PDF failed).
     let complete = !layout_failed && made.iter().all(|(_, _, m, d)| m.is_some() && !has_errors(d));

@@ -29,6 +29,11 @@ impl PagedDocument {
         Self { pages, info, introspector: Arc::new(introspector) }
     }
 
+    /// Spotlight patch: takes the document apart again (to rewrite its pages).
+    pub(crate) fn into_parts(self) -> (EcoVec<Page>, DocumentInfo) {
+        (self.pages, self.info)
+    }
+
     /// The document's finished pages.
     pub fn pages(&self) -> &[Page] {
         &self.pages

@@ -18,7 +18,8 @@ use typst_library::math::EquationElem;
 use typst_library::model::{
     Attribution, BibliographyElem, CiteElem, CiteGroup, CslIndentElem, CslLightElem,
     Destination, DirectLinkElem, DividerElem, EmphElem, EnumElem, FigureCaption,
-    FigureElem, FootnoteElem, FootnoteEntry, HeadingElem, LinkElem, LinkMarker, ListElem,
+    FigureElem, FootnoteElem, FootnoteEntry, HeadingElem, LinkElem, LinkMarker, LinkTarget,
+    ListElem,
     OutlineElem, OutlineEntry, ParElem, ParbreakElem, QuoteElem, RefElem, StrongElem,
     TableCell, TableElem, TermsElem, TitleElem, Works,
 };
@@ -222,8 +223,26 @@ const LINK_MARKER_RULE: ShowFn<LinkMarker> = |elem, _, _| Ok(elem.body.clone());
 const LINK_RULE: ShowFn<LinkElem> = |elem, engine, styles| {
     let span = elem.span();
     let body = elem.body.clone();
-    let dest = elem.dest.resolve_early(engine, span)?;
-    let alt = dest.alt_text(engine, styles, span)?;
+    // Spotlight patch: a link to a label is laid out with a stand-in destination naming the
+    // label (`pages::label_link`), pointed at the label's location once the document's pages
+    // are laid out (`pages::resolve_label_links`, which also reports a label that does not
+    // exist). Resolved here, the location (and an alt text "Page N" read from the page counter
+    // at the target) made every paragraph holding such a link differ between the first layout
+    // iteration, where no label is known yet, and the second, so each was laid out again. The
+    // alt text is now the link's own text; a link without text (an image) keeps typst's.
+    let (dest, alt) = match &elem.dest {
+        LinkTarget::Label(label) => {
+            let text = body.plain_text();
+            let alt = if text.trim().is_empty() {
+                let dest = elem.dest.resolve_early(engine, span)?;
+                dest.alt_text(engine, styles, span)?
+            } else {
+                text
+            };
+            (crate::pages::label_link(*label, span), alt)
+        }
+        LinkTarget::Dest(dest) => (dest.clone(), dest.alt_text(engine, styles, span)?),
+    };
     // Manually construct link marker that spans the whole link elem, not just
     // the body.
     Ok(LinkMarker::new(body, Some(alt))

@@ -83,6 +83,9 @@ pub fn layout<'s>(
         sources.extend(settings.templates.iter().cloned());
         DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date)
     };
+    // The designed layout and every fitted one compile under one pass: each fitted compile takes
+    // the chapters it leaves alone from typst's caches. The export runs after, beside other compiles.
+    let permit = shared.compiling(files.iter().map(|f| f.text.len()).sum());
     let started = std::time::Instant::now();
     let designed = world(files);
     let warned = typst::compile::<PagedDocument>(&designed);
@@ -98,6 +101,7 @@ pub fn layout<'s>(
         }
     };
     let fit_time = started.elapsed();
+    drop(permit);
     let (final_world, files) = match fitted {
         Some(fitted) => (world(&fitted), fitted),
         None => (designed, files.to_vec()),
@@ -174,7 +178,10 @@ pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -
     let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
     sources.extend(settings.templates.iter().cloned());
     let world = DocWorld::new(shared, &settings.ident, settings.root, COVER_PATH, &sources, settings.date);
+    // Only the cover file is compiled; the chapters beside it are served, never read.
+    let permit = shared.compiling(files.iter().filter(|f| f.path == COVER_PATH).map(|f| f.text.len()).sum());
     let warned = typst::compile::<PagedDocument>(&world);
+    drop(permit);
     let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
     match warned.output {

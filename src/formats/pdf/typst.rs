@@ -2,7 +2,7 @@
 //! and one main file. Every user string passes through `escape`; every block and located inline
 //! records where it came from, so typst's diagnostics map back to the Markdown. Never touches the disk.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
@@ -73,8 +73,14 @@ impl TypstFile {
 
 /// Render an edition into its main file, its style file, then one file per chapter.
 pub fn render(edition: &Edition, print: &PrintSettings, cover: Option<&str>, theme: &Theme) -> Vec<TypstFile> {
-    let chapters: Vec<TypstFile> =
-        edition.chapters.iter().enumerate().map(|(i, c)| chapter_file(edition, print, i, c)).collect();
+    // Footnotes are numbered through the whole document, so each chapter starts after the last.
+    let mut notes_before = 0;
+    let chapters: Vec<TypstFile> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| chapter_file(edition, print, i, c, &mut notes_before))
+        .collect();
     // Press colour (CMYK) goes with the print profile, except under PDF/A: its output intent is
     // sRGB, and typst refuses CMYK there; a print-profile PDF/A keeps the print layout in RGB.
     let archival = print.standards.iter().any(|s| matches!(s, Standard::A2b | Standard::A3b));
@@ -272,10 +278,13 @@ struct Writer<'e> {
     chapter: &'e Chapter,
     out: String,
     spans: Vec<(usize, Span)>,
-    /// Footnote labels already set once in this chapter (later references point back to them).
-    notes_set: HashSet<String>,
-    /// Footnotes being rendered, to cut reference cycles between notes.
-    notes_open: Vec<String>,
+    /// Footnote labels already set once in this chapter, with their numbers (later references
+    /// point back to them).
+    notes_set: HashMap<String, usize>,
+    /// Footnotes being rendered, with their numbers, to cut reference cycles between notes.
+    notes_open: Vec<(String, usize)>,
+    /// How many footnotes the document has before the next one (typst's count of them).
+    notes_before: usize,
     /// Whether a soft line break in the source becomes a space (not in Chinese or Japanese).
     soft_break_space: bool,
     /// Whether lines break only between words (Korean): typst breaks between any two syllables.
@@ -308,15 +317,22 @@ fn boxed_words(text: &str) -> String {
     out
 }
 
-fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter: &Chapter) -> TypstFile {
+fn chapter_file(
+    edition: &Edition,
+    print: &PrintSettings,
+    index: usize,
+    chapter: &Chapter,
+    notes_before: &mut usize,
+) -> TypstFile {
     let mut w = Writer {
         edition,
         for_print: print.profile == Profile::Print,
         chapter,
         out: String::new(),
         spans: Vec::new(),
-        notes_set: HashSet::new(),
+        notes_set: HashMap::new(),
         notes_open: Vec::new(),
+        notes_before: *notes_before,
         soft_break_space: crate::lang::soft_break_is_space(&edition.lang),
         keep_all: crate::lang::keeps_words_whole(chapter.lang.as_deref().unwrap_or(&edition.lang)),
         rtl: crate::lang::dir(chapter.lang.as_deref().unwrap_or(&edition.lang)) == crate::lang::Dir::Rtl,
@@ -343,6 +359,7 @@ fn chapter_file(edition: &Edition, print: &PrintSettings, index: usize, chapter:
     w.out.push_str("]\n\n");
     w.blocks(&chapter.blocks);
     w.out.push_str("#chapter-end()\n");
+    *notes_before = w.notes_before;
     TypstFile {
         path: chapter_path(edition, chapter),
         text: w.out,
@@ -636,7 +653,8 @@ impl Writer<'_> {
                     let bare =
                         url.trim_start_matches("mailto:").trim_start_matches("https://").trim_start_matches("http://");
                     if self.for_print && shown.trim_end_matches('/') != bare.trim_end_matches('/') && shown != *url {
-                        let _ = write!(self.out, "#footnote(link({}))", string(url));
+                        let n = self.next_note();
+                        let _ = write!(self.out, "#note({n}, link({}))", string(url));
                     }
                 }
             }
@@ -673,25 +691,34 @@ impl Writer<'_> {
         }
     }
 
+    /// Number the next footnote of the document. Spotlight numbers the notes (the template's
+    /// `note`) in the order typst counts them: a number typst shows from its counter is not known
+    /// in its first layout pass, so every paragraph holding a note was laid out twice.
+    fn next_note(&mut self) -> usize {
+        self.notes_before += 1;
+        self.notes_before
+    }
+
     fn footnote(&mut self, label: &str) {
         let note_label = string(&format!("{}:fn:{label}", self.chapter.slug));
-        if self.notes_set.contains(label) {
-            let _ = write!(self.out, "#footnote(label({note_label}))");
+        if let Some(&n) = self.notes_set.get(label) {
+            let _ = write!(self.out, "#note({n}, label({note_label}))");
             return;
         }
         let chapter = self.chapter;
         let Some(note) = chapter.footnotes.get(label) else { return };
-        if self.notes_open.iter().any(|l| l == label) {
+        if let Some((_, n)) = self.notes_open.iter().find(|(l, _)| l == label) {
             // A note that (indirectly) references itself: show its number, not an endless note.
-            let _ = write!(self.out, "#super[{}]", note.number);
+            let _ = write!(self.out, "#super[{n}]");
             return;
         }
-        self.notes_open.push(label.to_string());
-        self.out.push_str("#footnote[");
+        let n = self.next_note();
+        self.notes_open.push((label.to_string(), n));
+        let _ = write!(self.out, "#note({n})[");
         self.blocks(&note.blocks);
         let _ = write!(self.out, "]#label({note_label})");
         self.notes_open.pop();
-        self.notes_set.insert(label.to_string());
+        self.notes_set.insert(label.to_string(), n);
     }
 }
 
@@ -754,8 +781,28 @@ mod tests {
     #[test]
     fn repeated_footnote_refers_back_to_its_first_use() {
         let src = chapter_source("# T\n\nA[^n] and B[^n].\n\n[^n]: The note.\n");
-        assert_eq!(src.matches("#footnote[").count(), 1, "{src}");
-        assert!(src.contains("#footnote(label(\"01-t:fn:n\"))"), "{src}");
+        assert_eq!(src.matches("#note(1)[").count(), 1, "{src}");
+        assert!(src.contains("#note(1, label(\"01-t:fn:n\"))"), "{src}");
+    }
+
+    #[test]
+    fn footnotes_are_numbered_through_the_document() {
+        let mut e = edition_of("# T\n\nA[^a] B[^b] A again[^a].\n\n[^a]: One.\n\n[^b]: Two.\n");
+        let mut second = e.chapters[0].clone();
+        second.slug = "02-u".into();
+        e.chapters.push(second);
+        let files = render(&e, &PrintSettings::default(), None, &Theme::default());
+        let (first, second) = (&files[2].text, &files[3].text);
+        assert!(
+            first.contains("#note(1)[") && first.contains("#note(2)[") && first.contains("#note(1, label("),
+            "{first}"
+        );
+        // The second chapter's notes follow the first chapter's two.
+        assert!(
+            second.contains("#note(3)[") && second.contains("#note(4)[") && second.contains("#note(3, label("),
+            "{second}"
+        );
+        assert!(!second.contains("#note(1"), "{second}");
     }
 
     #[test]

@@ -4,19 +4,22 @@ mod collect;
 mod finalize;
 mod run;
 
+use std::num::NonZeroU64;
+
 use comemo::{Track, Tracked, TrackedMut};
-use ecow::EcoVec;
-use typst_library::diag::SourceResult;
+use ecow::{EcoVec, eco_format};
+use typst_library::diag::{SourceDiagnostic, SourceResult};
 use typst_library::engine::{Engine, Route, Sink, Traced};
-use typst_library::foundations::{Content, StyleChain};
+use typst_library::foundations::{Content, Label, StyleChain};
 use typst_library::introspection::{
-    Introspector, Locator, LocatorLink, ManualPageCounter, SplitLocator, TagElem,
+    Introspector, Location, Locator, LocatorLink, ManualPageCounter, SplitLocator, TagElem,
 };
-use typst_library::layout::{FrameItem, Point};
-use typst_library::model::DocumentInfo;
+use typst_library::layout::{Frame, FrameItem, Point};
+use typst_library::model::{Destination, DocumentInfo, Url};
 use typst_library::routines::{Arenas, Pair, RealizationKind};
 use typst_library::{Library, World};
-use typst_utils::{LazyHash, Protected};
+use typst_syntax::Span;
+use typst_utils::{LazyHash, PicoStr, Protected};
 
 use self::collect::{Item, collect};
 use self::finalize::finalize;
@@ -168,7 +171,83 @@ fn layout_document_common(
 
     let pages = layout_pages(&mut engine, &mut children, &mut locator, styles)?;
 
-    Ok(PagedDocument::new(pages, info))
+    Ok(resolve_label_links(&mut engine, PagedDocument::new(pages, info)))
+}
+
+// Spotlight patch: links to labels are laid out with a stand-in destination (see `LINK_RULE`)
+// and pointed at the label's location in the finished document here.
+
+/// The prefix of a stand-in link destination: a URL no document can contain.
+const LABEL_LINK: &str = "\u{0}typst-label:";
+
+/// The stand-in destination of a link to `label` at `span`, independent of where the label is.
+pub(crate) fn label_link(label: Label, span: Span) -> Destination {
+    let url = eco_format!("{LABEL_LINK}{}:{}", span.into_raw(), label.resolve());
+    Destination::Url(Url::new(url).expect("a label name is short and never empty"))
+}
+
+/// The label a stand-in destination names, and where the link is.
+fn linked_label(dest: &Destination) -> Option<(Label, Span)> {
+    let Destination::Url(url) = dest else { return None };
+    let (span, name) = url.strip_prefix(LABEL_LINK)?.split_once(':')?;
+    let span = Span::from_raw(NonZeroU64::new(span.parse().ok()?)?);
+    Some((Label::new(PicoStr::intern(name))?, span))
+}
+
+/// Point every stand-in link of the document at its label's location. A label that does not
+/// exist in the document, or more than once, is an error (delayed: a later layout iteration
+/// may still place it) and its links are dropped. Frames without a stand-in stay shared.
+fn resolve_label_links(engine: &mut Engine, doc: PagedDocument) -> PagedDocument {
+    fn has_any(frame: &Frame) -> bool {
+        frame.items().any(|(_, item)| match item {
+            FrameItem::Group(group) => has_any(&group.frame),
+            FrameItem::Link(dest, _) => linked_label(dest).is_some(),
+            _ => false,
+        })
+    }
+    fn resolve(frame: &mut Frame, find: &mut dyn FnMut(Label, Span) -> Option<Location>) {
+        frame.retain(|item| match item {
+            FrameItem::Group(group) => {
+                if has_any(&group.frame) {
+                    resolve(&mut group.frame, find);
+                }
+                true
+            }
+            FrameItem::Link(dest, _) => match linked_label(dest) {
+                Some((label, span)) => match find(label, span) {
+                    Some(loc) => {
+                        *dest = Destination::Location(loc);
+                        true
+                    }
+                    None => false,
+                },
+                None => true,
+            },
+            _ => true,
+        });
+    }
+    if !doc.pages().iter().any(|page| has_any(&page.frame)) {
+        return doc;
+    }
+    let introspector = doc.introspector().clone();
+    let mut errors = EcoVec::new();
+    let mut find = |label: Label, span: Span| match introspector.query_label(label) {
+        Ok(target) => target.location(),
+        Err(message) => {
+            errors.push(SourceDiagnostic::error(span, message));
+            None
+        }
+    };
+    let (mut pages, info) = doc.into_parts();
+    for page in pages.make_mut() {
+        if has_any(&page.frame) {
+            resolve(&mut page.frame, &mut find);
+        }
+    }
+    if !errors.is_empty() {
+        engine.delay::<()>(Err(errors));
+    }
+    PagedDocument::new(pages, info)
 }
 
 /// Layouts the document's pages.
