@@ -164,12 +164,6 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     }
     let cover = plan.cover.as_ref().map(|c| c.to_string_lossy().replace('\\', "/"));
     let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref(), &plan.theme);
-    if plan.write
-        && plan.emit_typst
-        && let Err(d) = output::emit_typst(plan, &edition, &typst_files)
-    {
-        outcome.diagnostics.push(d);
-    }
     outcome.timings.add("render", start.elapsed());
     // The PDF is laid out once, before any format is made: the EPUB and the web edition mark its
     // page breaks, so they need its layout even when no PDF is asked for (then it is not exported).
@@ -179,6 +173,14 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     let (layout, layout_diags) = formats::pdf::layout(&job);
     let layout_failed = has_errors(&layout_diags);
     outcome.diagnostics.extend(layout_diags);
+    // The Typst the PDF was made from: as page economy fitted it (or as designed, when it failed).
+    let emitted = layout.as_ref().map_or(typst_files.as_slice(), |l| l.files.as_slice());
+    if plan.write
+        && plan.emit_typst
+        && let Err(d) = output::emit_typst(plan, &edition, emitted)
+    {
+        outcome.diagnostics.push(d);
+    }
     let mapped = Instant::now();
     let pages = layout.as_ref().filter(|_| paged).map(|l| formats::pdf::page_map(&job, l));
     if pages.is_some() {

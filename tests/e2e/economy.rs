@@ -139,3 +139,35 @@ fn fitted_builds_are_byte_identical() {
     p.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
     assert!(first == std::fs::read(p.dist("economy-en.pdf")).unwrap(), "a second build differs");
 }
+
+#[test]
+fn the_emitted_typst_is_what_the_pdf_was_made_from_after_fitting() {
+    if !crate::common::tool_available("pdftotext") {
+        return;
+    }
+    let p = Project::copy_of(&fixture("economy"));
+    p.run(&["build", "--format", "pdf", "--emit", "typst"]).expect_code(0);
+    let alone = p.path().join("alone.pdf");
+    let root = p.path().join("dist/typst/en");
+    let fonts = p.path().join("fonts");
+    p.run(&[
+        "typst",
+        "--root",
+        root.to_str().unwrap(),
+        "--font-dir",
+        fonts.to_str().unwrap(),
+        "/main.typ",
+        "-o",
+        alone.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    let text = |pdf: &Path| {
+        let out = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (built, emitted) = (text(&p.dist("economy-en.pdf")), text(&alone));
+    // The fixture's second chapter is fitted (the test above), so the designed Typst would set it
+    // on one page more.
+    assert_eq!(emitted.matches('\u{c}').count(), built.matches('\u{c}').count(), "pages differ");
+    assert_eq!(emitted, built, "the emitted Typst sets other lines than the PDF");
+}
