@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{Project, fixture, pypdf_available, repo};
+use crate::common::{Project, fixture, pypdf_available};
 
 /// The fewest lines a chapter's last page may hold (Spotlight's `fit::MIN_LINES`, restated: the
 /// test reads the PDF, not Spotlight's own measure).
@@ -29,11 +29,7 @@ impl End {
 
 /// Every chapter's first and last page and the body lines on its last page.
 fn endings(pdf: &Path) -> Vec<End> {
-    let script = repo().join("tests/e2e/common/lastlines.py");
-    let out = Command::new("python3").arg(script).arg(pdf).output().expect("python3");
-    assert!(out.status.success(), "lastlines.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout)
-        .unwrap()
+    crate::common::py_script("lastlines.py", &[pdf.as_os_str()])
         .lines()
         .map(|l| {
             let f: Vec<&str> = l.splitn(4, '\t').collect();

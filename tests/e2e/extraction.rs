@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -97,15 +96,9 @@ fn recovery(sentences: &[String], text: &str) -> (f64, Vec<String>) {
 
 /// The PDF's text read through its structure tree (`--langs`: per marked content, lang TAB text).
 fn tag_text(pdf: &Path, langs: bool) -> String {
-    let script = repo().join("tests/e2e/common/tagtext.py");
-    let mut cmd = Command::new("python3");
-    cmd.arg(script);
-    if langs {
-        cmd.arg("--langs");
-    }
-    let out = cmd.arg(pdf).output().expect("python3");
-    assert!(out.status.success(), "tagtext.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let flag = std::ffi::OsStr::new("--langs");
+    let args: &[&std::ffi::OsStr] = if langs { &[flag, pdf.as_os_str()] } else { &[pdf.as_os_str()] };
+    crate::common::py_script("tagtext.py", args)
 }
 
 /// The first place in `text` where one combining mark follows itself (a haraka or a point read

@@ -128,9 +128,7 @@ fn runs(pdf: &Path) -> Option<Vec<(f64, String, String)>> {
     if !crate::common::pypdf_available() {
         return None;
     }
-    let out = Command::new("python3").arg(repo().join("tests/e2e/common/fontsizes.py")).arg(pdf).output().unwrap();
-    assert!(out.status.success(), "fontsizes.py: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::common::py_script("fontsizes.py", &[pdf.as_os_str()]);
     Some(
         text.lines()
             .filter_map(|l| {

@@ -5,19 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use crate::common::{Project, ace, epubcheck, fixture, pypdf_available, repo, squash, unzip};
+use crate::common::{Project, ace, epubcheck, fixture, pypdf_available, squash, unzip};
 
 const OPS: &str = "http://www.idpf.org/2007/ops";
 
 /// Each page of a PDF: its label and the start of its body text.
 fn pdf_pages(pdf: &Path) -> Vec<(String, String)> {
-    let script = repo().join("tests/e2e/common/pagestarts.py");
-    let out = Command::new("python3").arg(script).arg(pdf).output().expect("python3");
-    assert!(out.status.success(), "pagestarts.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout)
-        .unwrap()
+    crate::common::py_script("pagestarts.py", &[pdf.as_os_str()])
         .lines()
         .map(|l| {
             let (label, text) = l.split_once('\t').unwrap_or((l, ""));

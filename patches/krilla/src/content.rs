@@ -711,11 +711,7 @@ impl ContentBuilder {
                     (lo.min(g.text_range().start), hi.max(g.text_range().end))
                 });
                 if lo > 0 || hi < text.len() {
-                    let mut span = sb
-                        .content
-                        .begin_marked_content_with_properties(Name(b"Span"));
-                    span.properties().actual_text(TextStr(text));
-                    drop(span);
+                    sb.begin_actual_text(text);
                     for glyph in glyphs {
                         check_text_span_prop(
                             glyph,
@@ -887,28 +883,20 @@ impl ContentBuilder {
         });
         if let Some(cluster) = cluster {
             let start = *cur_x;
-            let mut span = self
-                .content
-                .begin_marked_content_with_properties(Name(b"Span"));
-            span.properties().actual_text(TextStr(""));
-            drop(span);
-            let segmented =
-                GlyphGrouper::new(font_container.clone(), context_color, fragment.glyphs());
-            for glyph_group in segmented {
-                self.fill_stroke_glyph_group(
-                    cur_x,
-                    cur_y,
-                    glyph_group,
-                    sc,
-                    fill_render_mode,
-                    font_container.clone(),
-                    context_color,
-                    text,
-                    font_size,
-                    true,
-                    reversed,
-                )
-            }
+            self.begin_actual_text("");
+            self.fill_stroke_glyph_groups(
+                cur_x,
+                cur_y,
+                fragment.glyphs(),
+                sc,
+                fill_render_mode,
+                font_container.clone(),
+                context_color,
+                text,
+                font_size,
+                true,
+                reversed,
+            );
             self.content.end_marked_content();
             self.encode_cluster_chars(
                 start,
@@ -935,9 +923,52 @@ impl ContentBuilder {
 
         // Segment into glyph runs that can be encoded in one go using a PDF
         // text showing operator (i.e. no y shift, same Type3 font, etc.)
-        let segmented = GlyphGrouper::new(font_container.clone(), context_color, fragment.glyphs());
+        self.fill_stroke_glyph_groups(
+            cur_x,
+            cur_y,
+            fragment.glyphs(),
+            sc,
+            fill_render_mode,
+            font_container,
+            context_color,
+            text,
+            font_size,
+            in_actual_text || fragment.actual_text().is_some(),
+            reversed,
+        );
 
-        for glyph_group in segmented {
+        if fragment.actual_text().is_some() {
+            self.content.end_marked_content();
+        }
+    }
+
+    /// Spotlight patch: begin a `/Span` whose `ActualText` is `text` (empty: the glyphs inside
+    /// give readers nothing; their text is written elsewhere).
+    fn begin_actual_text(&mut self, text: &str) {
+        let mut span = self
+            .content
+            .begin_marked_content_with_properties(Name(b"Span"));
+        span.properties().actual_text(TextStr(text));
+    }
+
+    /// Segment `glyphs` into runs that one text showing operator can encode (no y shift, same
+    /// Type3 font, etc.) and draw each.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_stroke_glyph_groups(
+        &mut self,
+        cur_x: &mut f32,
+        cur_y: &mut f32,
+        glyphs: &[impl Glyph],
+        sc: &mut SerializeContext,
+        fill_render_mode: TextRenderingMode,
+        font_container: Rc<RefCell<FontContainer>>,
+        context_color: rgb::Color,
+        text: &str,
+        font_size: f32,
+        in_actual_text: bool,
+        reversed: bool,
+    ) {
+        for glyph_group in GlyphGrouper::new(font_container.clone(), context_color, glyphs) {
             self.fill_stroke_glyph_group(
                 cur_x,
                 cur_y,
@@ -948,13 +979,9 @@ impl ContentBuilder {
                 context_color,
                 text,
                 font_size,
-                in_actual_text || fragment.actual_text().is_some(),
+                in_actual_text,
                 reversed,
             )
-        }
-
-        if fragment.actual_text().is_some() {
-            self.content.end_marked_content();
         }
     }
 
@@ -1016,11 +1043,7 @@ impl ContentBuilder {
             if ligature(first) {
                 let (part, tail) = rest.split_at(1);
                 rest = tail;
-                let mut span = self
-                    .content
-                    .begin_marked_content_with_properties(Name(b"Span"));
-                span.properties().actual_text(TextStr(""));
-                drop(span);
+                self.begin_actual_text("");
                 self.content.set_text_rendering_mode(mode);
                 self.encode_consecutive_glyph_run(
                     sc,
@@ -1055,10 +1078,7 @@ impl ContentBuilder {
             rest = tail;
 
             if moved {
-                let mut span = self
-                    .content
-                    .begin_marked_content_with_properties(Name(b"Span"));
-                span.properties().actual_text(TextStr(""));
+                self.begin_actual_text("");
             }
             self.content.set_text_rendering_mode(mode);
             self.encode_consecutive_glyph_run(
@@ -1141,34 +1161,19 @@ impl ContentBuilder {
                 glyph.text_range(),
                 None,
             );
-            let mut span = self
-                .content
-                .begin_marked_content_with_properties(Name(b"Span"));
-            span.properties()
-                .actual_text(TextStr(c.encode_utf8(&mut buf)));
-            drop(span);
-            let font_name = self
-                .rd_builder
-                .register_resource(sc.register_font_identifier(id));
-            self.content
-                .set_text_rendering_mode(TextRenderingMode::Invisible);
-            self.content.set_font(font_name.to_pdf_name(), font_size);
-            self.content
-                .set_text_matrix(Transform::from_row(1.0, 0.0, 0.0, -1.0, x, y).to_pdf_transform());
+            self.begin_actual_text(c.encode_utf8(&mut buf));
             // A mark takes no width, even drawn on a glyph that has one.
-            if !letter {
-                self.content.set_horizontal_scaling(0.0);
-            }
-            self.encode_glyphs_with_individual_positioning(
-                &mut x.clone(),
+            self.encode_invisible(
+                x,
+                y,
+                sc,
+                id,
                 pdf_font,
                 font_size,
                 context_color,
                 &[on_pen],
+                !letter,
             );
-            if !letter {
-                self.content.set_horizontal_scaling(100.0);
-            }
             self.content.end_marked_content();
         }
     }
@@ -1178,7 +1183,7 @@ impl ContentBuilder {
     #[allow(clippy::too_many_arguments)]
     fn encode_on_pen_positions(
         &mut self,
-        mut x: f32,
+        x: f32,
         y: f32,
         sc: &mut SerializeContext,
         font_identifier: FontIdentifier,
@@ -1194,6 +1199,33 @@ impl ContentBuilder {
                 KrillaGlyph::new(g.glyph_id(), advance, 0.0, 0.0, 0.0, g.text_range(), None)
             })
             .collect();
+        self.encode_invisible(
+            x,
+            y,
+            sc,
+            font_identifier,
+            pdf_font,
+            font_size,
+            context_color,
+            &on_pen,
+            false,
+        );
+    }
+
+    /// Spotlight patch: draw `glyphs` invisible from (`x`, `y`), at no width if `no_width`.
+    #[allow(clippy::too_many_arguments)]
+    fn encode_invisible(
+        &mut self,
+        mut x: f32,
+        y: f32,
+        sc: &mut SerializeContext,
+        font_identifier: FontIdentifier,
+        pdf_font: &dyn PdfFont,
+        font_size: f32,
+        context_color: rgb::Color,
+        glyphs: &[KrillaGlyph],
+        no_width: bool,
+    ) {
         let font_name = self
             .rd_builder
             .register_resource(sc.register_font_identifier(font_identifier));
@@ -1202,13 +1234,19 @@ impl ContentBuilder {
         self.content.set_font(font_name.to_pdf_name(), font_size);
         self.content
             .set_text_matrix(Transform::from_row(1.0, 0.0, 0.0, -1.0, x, y).to_pdf_transform());
+        if no_width {
+            self.content.set_horizontal_scaling(0.0);
+        }
         self.encode_glyphs_with_individual_positioning(
             &mut x,
             pdf_font,
             font_size,
             context_color,
-            &on_pen,
+            glyphs,
         );
+        if no_width {
+            self.content.set_horizontal_scaling(100.0);
+        }
     }
 
     pub(crate) fn draw_xobject(

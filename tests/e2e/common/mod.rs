@@ -175,6 +175,15 @@ pub fn tool_available(tool: &str) -> bool {
     found
 }
 
+/// The standard output of one of the Python readers in tests/e2e/common (`script`), run on `args`;
+/// a failing script fails the test with its error output.
+pub fn py_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out =
+        Command::new("python3").arg(repo().join("tests/e2e/common").join(script)).args(args).output().expect("python3");
+    assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 from the script")
+}
+
 /// Whether python3 with pypdf is there (CI installs it; elsewhere the check skips visibly).
 pub fn pypdf_available() -> bool {
     let ok = Command::new("python3").args(["-c", "import pypdf"]).output().is_ok_and(|o| o.status.success());
