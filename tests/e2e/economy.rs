@@ -167,3 +167,60 @@ fn the_emitted_typst_is_what_the_pdf_was_made_from_after_fitting() {
     assert_eq!(emitted.matches('\u{c}').count(), built.matches('\u{c}').count(), "pages differ");
     assert_eq!(emitted, built, "the emitted Typst sets other lines than the PDF");
 }
+
+/// The lines of text on each page of a PDF (blank lines not counted).
+fn lines_per_page(pdf: &Path) -> Vec<usize> {
+    let out = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<usize> =
+        text.split('\u{c}').map(|page| page.lines().filter(|l| !l.trim().is_empty()).count()).collect();
+    pages.pop_if(|n| *n == 0);
+    pages
+}
+
+#[test]
+fn the_contents_of_the_first_layout_pass_take_the_pages_the_real_contents_take() {
+    // typst's first layout pass knows no heading, so the template sets a stand-in of the contents
+    // there (lines from Spotlight); if it took fewer pages than the outline, every later page would
+    // move between passes and be laid out a third time. Here the stand-in is forced into the last
+    // pass too: its pages must hold as many lines as the real contents', in Hebrew and Arabic (the
+    // indent on the right) with contents running over several pages.
+    if !crate::common::tool_available("pdftotext") {
+        return;
+    }
+    let p = Project::copy_of(&fixture("rtl"));
+    for lang in ["he", "ar"] {
+        let source = std::fs::read_to_string(p.path().join(format!("chapters/{lang}/01-chapter.md"))).unwrap();
+        let words: Vec<&str> = source.lines().nth(2).unwrap().split_whitespace().collect();
+        for c in 2..=12 {
+            let mut chapter = format!("# {} {c}\n\n", words[..3].join(" "));
+            for s in 1..=7 {
+                let title = words.iter().cycle().skip(c * 7 + s).take(2 + s % 4).copied().collect::<Vec<_>>().join(" ");
+                chapter.push_str(&format!("## {title} {s}\n\n{}\n\n", source.lines().nth(2).unwrap()));
+            }
+            p.write(&format!("chapters/{lang}/{c:02}-more.md"), chapter);
+        }
+    }
+    p.run(&["build", "--format", "pdf", "--emit", "typst"]).expect_code(0);
+    // The fonts the build used (typst's own when the project has none).
+    let fonts = p.path().join("fonts");
+    for lang in ["he", "ar"] {
+        let root = p.path().join("dist/typst").join(lang);
+        let template = root.join("spotlight/report.typ");
+        let text = std::fs::read_to_string(&template).unwrap();
+        let test = "if entries.len() > 0 and query(heading).len() == 0 {";
+        assert!(text.contains(test), "the template no longer chooses the stand-in this way");
+        std::fs::write(&template, text.replace(test, "if true {")).unwrap();
+        let forced = p.path().join(format!("forced-{lang}.pdf"));
+        let args = ["typst", "--root", root.to_str().unwrap(), "--font-dir", fonts.to_str().unwrap(), "/main.typ"];
+        let mut args = args.to_vec();
+        args.extend(["-o", forced.to_str().unwrap()]);
+        p.run(&args).expect_code(0);
+        let (real, stand_in) = (lines_per_page(&p.dist(&format!("rtl-{lang}.pdf"))), lines_per_page(&forced));
+        assert_eq!(real.len(), stand_in.len(), "{lang}: the stand-in moved the pages after it");
+        // The title page, then the contents: every page up to the first chapter's.
+        let contents = real.iter().zip(&stand_in).take_while(|(a, b)| a == b).count();
+        assert!(contents >= 3, "{lang}: contents pages differ: real {real:?}, stand-in {stand_in:?}");
+        assert_eq!(real, stand_in, "{lang}: lines per page differ");
+    }
+}

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::document::model::{Align, Block, Caption, Chapter, Edition, Family, Inline, LinkTarget, Role, Span};
 use crate::document::pages::{block_run, inline_run};
+use crate::document::walk::{plain_text, visit_blocks};
 use crate::formats::escape::{typst_markup as markup, typst_string as string};
 use crate::formats::pdf::places::Places;
 use crate::lang::first_strong_dir;
@@ -123,6 +124,11 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
     );
     let _ = writeln!(t, "  cover-image: {},", cover.map_or("none".to_string(), |c| string(&format!("/{c}"))));
     let _ = writeln!(t, "  participants-title: {},", string(edition.people_list_title()));
+    t.push_str("  contents: (\n");
+    for (level, title) in contents_lines(edition) {
+        let _ = writeln!(t, "    ({level}, {}),", string(&title));
+    }
+    t.push_str("  ),\n");
     let authors: Vec<String> =
         edition.participants.iter().filter(|p| p.role == Role::Author).map(|p| p.name.clone()).collect();
     let _ = writeln!(t, "  authors: {},", list(&authors));
@@ -157,6 +163,21 @@ fn main_file(edition: &Edition, print: &PrintSettings, cover: Option<&str>, chap
         let _ = writeln!(t, "#include {}", string(&file.path));
     }
     TypstFile { path: MAIN_PATH.to_string(), text: t, chapter: None, spans: Vec::new(), places: Places::default() }
+}
+
+/// The lines typst's outline of the report will hold (headings of levels 1 and 2, in order), as
+/// plain text: the template sets them in typst's first layout pass, which knows no heading yet.
+fn contents_lines(edition: &Edition) -> Vec<(u8, String)> {
+    let mut lines = Vec::new();
+    for chapter in &edition.chapters {
+        lines.push((1, plain_text(&chapter.title)));
+        visit_blocks(&chapter.blocks, &mut |block| match block {
+            Block::Heading { level, content, .. } if *level <= 2 => lines.push((*level, plain_text(content))),
+            Block::Profile { name, .. } => lines.push((2, name.clone())),
+            _ => {}
+        });
+    }
+    lines
 }
 
 /// Render the cover: the title page of the PDF on a page of the theme's cover size, for the EPUB's
@@ -745,6 +766,15 @@ mod tests {
 
     fn chapter_source(markdown: &str) -> String {
         render(&edition_of(markdown), &PrintSettings::default(), None, &Theme::default()).remove(2).text
+    }
+
+    #[test]
+    fn the_contents_lines_are_the_outlines_two_levels_in_order_as_plain_text() {
+        let md = "# The *first* one\n\n## Why[^n]\n\n### Too deep\n\n> ## Quoted\n\n[^n]: A note.\n";
+        let lines = contents_lines(&edition_of(md));
+        assert_eq!(lines, vec![(1, "The first one".into()), (2, "Why".into()), (2, "Quoted".into())]);
+        let main = &render(&edition_of(md), &PrintSettings::default(), None, &Theme::default())[0].text;
+        assert!(main.contains("  contents: (\n    (1, \"The first one\"),\n    (2, \"Why\"),"), "{main}");
     }
 
     #[test]
