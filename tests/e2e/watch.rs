@@ -115,3 +115,43 @@ fn rebuilds_in_one_process_make_the_bytes_a_cold_build_makes() {
     fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
     assert!(fs::read(fresh.dist("citations-en.pdf")).unwrap() == watched, "watch's PDF differs from a cold build's");
 }
+
+#[test]
+fn a_rebuild_fits_pages_as_a_cold_build_does_remembering_unchanged_chapters() {
+    // watch remembers each chapter's page-economy search: an unchanged chapter starts at the
+    // setting its search chose and is not searched again; an edited one is searched anew. The
+    // fixture's second chapter is fitted (see economy.rs): after editing the first chapter, then
+    // the second, each PDF must be the one a fresh build of the same files makes.
+    let p = Project::copy_of(&fixture("economy"));
+    let (mut child, stderr_path) = spawn_watch(&p);
+    let log_text = || {
+        let mut s = String::new();
+        fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let cold = |p: &Project| {
+        let fresh = Project::copy_of(p.path());
+        let _ = fs::remove_dir_all(fresh.path().join("dist"));
+        fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+        fs::read(fresh.dist("economy-en.pdf")).unwrap()
+    };
+    wait_for("the first build", || log_text().contains("watching"));
+    let edits =
+        [("chapters/en/01-steady.md", "questioned", "examined"), ("chapters/en/02-spill.md", "endorsed", "approved")];
+    for (n, (chapter, from, to)) in edits.into_iter().enumerate() {
+        let text = fs::read_to_string(p.path().join(chapter)).unwrap();
+        assert!(text.contains(from), "{chapter} has no `{from}`");
+        p.write(chapter, text.replacen(from, to, 1));
+        wait_for("a rebuild", || log_text().matches("rebuilt en/pdf").count() > n);
+        let watched = fs::read(p.dist("economy-en.pdf")).unwrap();
+        assert!(cold(&p) == watched, "after editing {chapter}, watch's PDF differs from a cold build's");
+    }
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let mut status = None;
+    wait_for("the watcher to stop", || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success(), "{}", log_text());
+    assert!(!log_text().contains("error:"), "{}", log_text());
+}

@@ -86,15 +86,28 @@ pub fn layout<'s>(
     // The designed layout and every fitted one compile under one pass: each fitted compile takes
     // the chapters it leaves alone from typst's caches. The export runs after, beside other compiles.
     let permit = shared.compiling(files.iter().map(|f| f.text.len()).sum());
+    // A chapter an earlier build of this process fitted, unchanged since, starts at the level its
+    // search chose, and is not searched again.
+    let keys = fit_keys(files, &settings.templates, chapters.len()).filter(|_| shared.remembers_fits());
+    let remembered: Vec<Option<fit::Tried>> = match &keys {
+        Some(keys) => keys.iter().map(|k| shared.remembered_fit(*k)).collect(),
+        None => vec![None; chapters.len()],
+    };
+    let start = fit::Search::resume(&vec![None; chapters.len()], remembered.clone()).best();
+    let first = if start.iter().all(|&l| l == 0) { files.to_vec() } else { set_levels(files, &start) };
     let started = std::time::Instant::now();
-    let designed = world(files);
+    let designed = world(&first);
     let warned = typst::compile::<PagedDocument>(&designed);
     let compile_time = started.elapsed();
     let started = std::time::Instant::now();
-    let (compiled, fitted) = match warned.output {
-        Ok(doc) => fit_pages(&world, files, chapters, Compiled { doc, warnings: warned.warnings.to_vec() }),
+    let (compiled, fitted, search) = match warned.output {
+        Ok(doc) => {
+            let first =
+                First { levels: start, compiled: Compiled { doc, warnings: warned.warnings.to_vec() }, files: first };
+            fit_pages(&world, files, chapters, first, remembered)
+        }
         Err(errors) => {
-            let map = |d: &SourceDiagnostic| map_diagnostic(&designed, d, files, chapters);
+            let map = |d: &SourceDiagnostic| map_diagnostic(&designed, d, &first, chapters);
             let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
             diags.extend(errors.iter().map(map));
             return (None, diags);
@@ -102,12 +115,46 @@ pub fn layout<'s>(
     };
     let fit_time = started.elapsed();
     drop(permit);
+    for (i, key) in keys.iter().flatten().enumerate() {
+        if let Some(tried) = search.tried(i).filter(|t| !t.is_empty()) {
+            shared.remember_fit(*key, tried.clone());
+        }
+    }
     let (final_world, files) = match fitted {
         Some(fitted) => (world(&fitted), fitted),
         None => (designed, files.to_vec()),
     };
     let diags = compiled.warnings.iter().map(|d| map_diagnostic(&final_world, d, &files, chapters)).collect();
     (Some(Layout { doc: compiled.doc, world: final_world, files, compile_time, fit_time }), diags)
+}
+
+/// For each chapter, a hash of what its page-economy search depends on: its own generated Typst
+/// and every file that is not a chapter (main file, style, templates). None when the files do not
+/// hold every chapter.
+fn fit_keys(files: &[TypstFile], templates: &[(String, String)], chapters: usize) -> Option<Vec<u64>> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut common = DefaultHasher::new();
+    for f in files.iter().filter(|f| f.chapter.is_none()) {
+        (&f.path, &f.text).hash(&mut common);
+    }
+    templates.hash(&mut common);
+    let mut keys = vec![None; chapters];
+    for f in files {
+        if let Some(slot) = f.chapter.and_then(|i| keys.get_mut(i)) {
+            let mut h = common.clone();
+            (&f.path, &f.text).hash(&mut h);
+            *slot = Some(h.finish());
+        }
+    }
+    keys.into_iter().collect()
+}
+
+/// The files with each chapter set at its level (`typst::fitted`).
+fn set_levels(files: &[TypstFile], levels: &[fit::Level]) -> Vec<TypstFile> {
+    files
+        .iter()
+        .map(|f| f.chapter.and_then(|i| levels.get(i)).map_or_else(|| f.clone(), |&l| typst_source::fitted(f, l)))
+        .collect()
 }
 
 /// Export a laid-out document as PDF; diagnostics are mapped to the chapters.
@@ -124,26 +171,29 @@ struct Compiled {
     warnings: Vec<SourceDiagnostic>,
 }
 
-/// Page economy: measure how each chapter ends in the designed layout and, where one ends on a
+/// The first compile of a document: every chapter at level 0, or where an earlier search of the
+/// chapter ended (`levels`), and the files it was made from.
+struct First {
+    levels: Vec<fit::Level>,
+    compiled: Compiled,
+    files: Vec<TypstFile>,
+}
+
+/// Page economy: measure how each chapter ends in the first layout and, where one ends on a
 /// spill-over page, compile again with it set tighter or looser (at most `fit::ROUNDS` times, and
 /// once more to put the best settings together when the last try was not the best for every
 /// chapter). Chapters open on a page of their own, so each one's setting changes its own pages
-/// only, and unchanged chapters come from typst's memoized layout. Returns the chosen document
-/// and, when it is not the designed one, the files it was compiled from.
+/// only, and unchanged chapters come from typst's memoized layout. Returns the chosen document,
+/// the files it was compiled from when they are not the designed ones, and the search.
 fn fit_pages<'s>(
     world: &dyn Fn(&[TypstFile]) -> DocWorld<'s>,
     files: &[TypstFile],
     chapters: &[Chapter],
-    designed: Compiled,
-) -> (Compiled, Option<Vec<TypstFile>>) {
+    first: First,
+    remembered: Vec<Option<fit::Tried>>,
+) -> (Compiled, Option<Vec<TypstFile>>, fit::Search) {
     let slugs: Vec<String> = chapters.iter().map(|c| c.slug.clone()).collect();
-    let mut search = fit::Search::new(&fit::measure(&designed.doc, &slugs));
-    let set = |levels: &[fit::Level]| -> Vec<TypstFile> {
-        files
-            .iter()
-            .map(|f| f.chapter.and_then(|i| levels.get(i)).map_or_else(|| f.clone(), |&l| typst_source::fitted(f, l)))
-            .collect()
-    };
+    let mut search = fit::Search::resume(&fit::measure(&first.compiled.doc, &slugs), remembered);
     let compile = |files: &[TypstFile]| {
         let warned = typst::compile::<PagedDocument>(&world(files));
         warned.output.ok().map(|doc| Compiled { doc, warnings: warned.warnings.to_vec() })
@@ -151,23 +201,28 @@ fn fit_pages<'s>(
     let mut last: Option<(Vec<fit::Level>, Compiled, Vec<TypstFile>)> = None;
     for _ in 0..fit::ROUNDS {
         let Some(levels) = search.next() else { break };
-        let files = set(&levels);
-        // A setting that does not compile is no candidate; the designed layout stands.
+        let files = set_levels(files, &levels);
+        // A setting that does not compile is no candidate; the first layout stands.
         let Some(compiled) = compile(&files) else { break };
         search.record(&levels, &fit::measure(&compiled.doc, &slugs));
         last = Some((levels, compiled, files));
     }
     let best = search.best();
-    if best.iter().all(|&l| l == 0) {
-        return (designed, None);
+    let fitted = |levels: &[fit::Level], files: Vec<TypstFile>| levels.iter().any(|&l| l != 0).then_some(files);
+    if best == first.levels {
+        let files = fitted(&first.levels, first.files);
+        return (first.compiled, files, search);
     }
     match last {
-        Some((levels, compiled, files)) if levels == best => (compiled, Some(files)),
+        Some((levels, compiled, files)) if levels == best => (compiled, fitted(&levels, files), search),
         _ => {
-            let files = set(&best);
+            let files = set_levels(files, &best);
             match compile(&files) {
-                Some(compiled) => (compiled, Some(files)),
-                None => (designed, None),
+                Some(compiled) => (compiled, fitted(&best, files), search),
+                None => {
+                    let files = fitted(&first.levels, first.files);
+                    (first.compiled, files, search)
+                }
             }
         }
     }

@@ -170,17 +170,41 @@ fn candidates(ending: &Ending) -> [Level; 3] {
     }
 }
 
+/// What a chapter's search measured: `(level, ending)` for every setting tried, level 0 first.
+pub type Tried = Vec<(Level, Ending)>;
+
 /// The search for each chapter's setting: which settings were tried and how each ended.
 #[derive(Debug)]
 pub struct Search {
     /// Per chapter: `(level, ending)` for every setting measured, level 0 first.
-    tried: Vec<Vec<(Level, Ending)>>,
+    tried: Vec<Tried>,
+    /// Chapters whose search an earlier build finished (their text unchanged): never tried again.
+    closed: Vec<bool>,
 }
 
 impl Search {
     /// Start from the endings of the document as designed (every chapter at level 0).
     pub fn new(designed: &[Option<Ending>]) -> Self {
-        Self { tried: designed.iter().map(|e| e.iter().map(|&e| (0, e)).collect()).collect() }
+        Self::resume(designed, vec![None; designed.len()])
+    }
+
+    /// Start from a document where each chapter an earlier search remembers (`remembered`, what
+    /// that search tried) was set at its best level and every other chapter at level 0 (`first`,
+    /// the endings measured in it). A remembered chapter keeps its search's outcome, so the
+    /// choice is the one a search from the designed document makes.
+    pub fn resume(first: &[Option<Ending>], remembered: Vec<Option<Tried>>) -> Self {
+        let closed = remembered.iter().map(Option::is_some).collect();
+        let tried = first
+            .iter()
+            .zip(remembered)
+            .map(|(e, r)| r.unwrap_or_else(|| e.iter().map(|&e| (0, e)).collect()))
+            .collect();
+        Self { tried, closed }
+    }
+
+    /// What was tried for chapter `chapter` (to remember for the next build).
+    pub fn tried(&self, chapter: usize) -> Option<&Tried> {
+        self.tried.get(chapter)
     }
 
     /// The best setting measured so far for each chapter.
@@ -200,8 +224,9 @@ impl Search {
             .tried
             .iter()
             .zip(&best)
-            .map(|(tried, &level)| {
-                let Some(&(_, designed)) = tried.first() else { return level };
+            .zip(&self.closed)
+            .map(|((tried, &level), &closed)| {
+                let Some(&(_, designed)) = tried.first().filter(|_| !closed) else { return level };
                 let ending = tried.iter().find(|(l, _)| *l == level).map_or(designed, |(_, e)| *e);
                 if !ending.is_short() {
                     return level;
@@ -220,8 +245,9 @@ impl Search {
 
     /// Record the endings measured in a compile made with `levels`.
     pub fn record(&mut self, levels: &[Level], endings: &[Option<Ending>]) {
-        for ((tried, &level), ending) in self.tried.iter_mut().zip(levels).zip(endings) {
+        for (((tried, &level), ending), &closed) in self.tried.iter_mut().zip(levels).zip(endings).zip(&self.closed) {
             if let Some(e) = ending
+                && !closed
                 && !tried.iter().any(|(l, _)| *l == level)
             {
                 tried.push((level, *e));
@@ -289,6 +315,24 @@ mod tests {
         // No try helped: the design stays, and the search ends.
         assert_eq!(search.best(), vec![0]);
         assert_eq!(search.next(), None);
+    }
+
+    #[test]
+    fn a_remembered_search_is_not_tried_again_and_gives_the_same_choice() {
+        // A cold search: chapter 0 is tightened, chapter 1 needs nothing.
+        let mut cold = Search::new(&[e(6, 2), e(3, 30)]);
+        let levels = cold.next().unwrap();
+        cold.record(&levels, &[e(5, 33), e(3, 30)]);
+        assert_eq!(cold.best(), vec![1, 0]);
+        // The next build remembers chapter 0 (set at level 1 in its first compile); chapter 1 changed.
+        let remembered = vec![cold.tried(0).cloned(), None];
+        let mut warm = Search::resume(&[e(5, 33), e(3, 2)], remembered);
+        assert_eq!(warm.best(), vec![1, 0]);
+        let levels = warm.next().unwrap();
+        assert_eq!(levels, vec![1, 1], "only the changed chapter is tried");
+        warm.record(&levels, &[e(9, 9), e(2, 40)]);
+        assert_eq!(warm.best(), vec![1, 1]);
+        assert_eq!(warm.tried(0), cold.tried(0), "a remembered chapter's record is kept as it was");
     }
 
     #[test]

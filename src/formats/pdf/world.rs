@@ -22,6 +22,7 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
+use crate::formats::pdf::fit::Tried;
 use crate::project::files::{self, Refused};
 
 /// What every world of a process shares: the standard library and the fonts (and, for `watch`,
@@ -30,6 +31,8 @@ pub struct Shared {
     library: LazyHash<Library>,
     fonts: FontStore,
     kept: Option<Mutex<HashMap<String, HashMap<FileId, Source>>>>,
+    /// With `kept`: each chapter's page-economy search, by the hash of what its layout depends on.
+    fits: Option<Mutex<HashMap<u64, Tried>>>,
     gate: Gate,
 }
 
@@ -78,7 +81,7 @@ impl Shared {
         }
         fonts.extend(typst_kit::fonts::embedded());
         let gate = Gate { in_flight: Mutex::new(0), freed: Condvar::new(), evict: false.into() };
-        Self { library: LazyHash::new(Library::builder().build()), fonts, kept: None, gate }
+        Self { library: LazyHash::new(Library::builder().build()), fonts, kept: None, fits: None, gate }
     }
 
     /// Wait until `typst` bytes of generated Typst may compile (see `COMPILE_BUDGET`), and hold
@@ -99,10 +102,29 @@ impl Shared {
         self.gate.evict.store(evict, Ordering::SeqCst);
     }
 
-    /// Keep each document's parsed sources for its next compilation (for rebuilds in one process).
+    /// Keep each document's parsed sources for its next compilation, and each chapter's page-economy
+    /// search for the next build of the same chapter (for rebuilds in one process).
     pub fn keeping_sources(mut self) -> Self {
         self.kept = Some(Mutex::new(HashMap::new()));
+        self.fits = Some(Mutex::new(HashMap::new()));
         self
+    }
+
+    /// The page-economy search an earlier build made for a chapter whose layout inputs hash to `key`.
+    pub fn remembered_fit(&self, key: u64) -> Option<Tried> {
+        self.fits.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
+    }
+
+    /// Remember a chapter's page-economy search (when this base keeps sources).
+    pub fn remember_fit(&self, key: u64, tried: Tried) {
+        if let Some(fits) = &self.fits {
+            fits.lock().unwrap_or_else(|e| e.into_inner()).insert(key, tried);
+        }
+    }
+
+    /// Whether this base remembers searches (`keeping_sources`).
+    pub fn remembers_fits(&self) -> bool {
+        self.fits.is_some()
     }
 
     /// Return the font book listing every font this process can use.
