@@ -2,6 +2,7 @@ use comemo::Track;
 use ecow::{EcoVec, eco_format};
 use smallvec::smallvec;
 use typst_library::diag::{At, SourceResult, bail};
+use typst_library::engine::Engine;
 use typst_library::foundations::{
     Content, Context, NativeElement, NativeRuleMap, Packed, Resolve, ShowFn, Smart,
     StyleChain, Synthesize, Target, dict,
@@ -19,7 +20,7 @@ use typst_library::model::{
     Attribution, BibliographyElem, CiteElem, CiteGroup, CslIndentElem, CslLightElem,
     Destination, DirectLinkElem, DividerElem, EmphElem, EnumElem, FigureCaption,
     FigureElem, FootnoteElem, FootnoteEntry, HeadingElem, LinkElem, LinkMarker, LinkTarget,
-    ListElem,
+    ListElem, Numbering,
     OutlineElem, OutlineEntry, ParElem, ParbreakElem, QuoteElem, RefElem, StrongElem,
     TableCell, TableElem, TermsElem, TitleElem, Works,
 };
@@ -401,16 +402,58 @@ const QUOTE_RULE: ShowFn<QuoteElem> = |elem, _, styles| {
     Ok(realized)
 };
 
+// Spotlight patch: a footnote numbered by a function named `fixed-note-number` (the template's
+// `note`, whose function holds the number Spotlight gave the note) is shown by calling it with no
+// counter value, without asking typst's footnote counter. The counter's answer covers every
+// footnote of the document: it is empty in the first layout pass and changes whenever any note
+// moves, so each paragraph holding a note was laid out again in the next pass even though its
+// number could not change.
+
+/// The name of a footnote numbering function that needs no counter value.
+const FIXED_NOTE_NUMBER: &str = "fixed-note-number";
+
+/// The number of a footnote numbered by `fixed-note-number`, or None for typst's own numbering.
+fn fixed_note_number(
+    engine: &mut Engine,
+    note: &Packed<FootnoteElem>,
+    styles: StyleChain,
+) -> SourceResult<Option<Content>> {
+    let Numbering::Func(func) = note.numbering.get_ref(styles) else { return Ok(None) };
+    if func.name() != Some(FIXED_NOTE_NUMBER) {
+        return Ok(None);
+    }
+    let context = Context::new(note.location(), Some(styles));
+    let value = func.call(engine, context.track(), std::iter::empty::<u64>())?;
+    Ok(Some(value.display()))
+}
+
 const FOOTNOTE_RULE: ShowFn<FootnoteElem> = |elem, engine, styles| {
     // The footnote number that links to the footnote entry.
-    let link = elem.realize(engine, styles)?;
+    let link = match fixed_note_number(engine, elem, styles)? {
+        Some(num) => {
+            let loc = elem.declaration_location(engine).at(elem.span())?;
+            let alt = FootnoteElem::alt_text(styles, &num.plain_text());
+            DirectLinkElem::new(loc.variant(1), num, Some(alt)).pack().spanned(elem.span())
+        }
+        None => elem.realize(engine, styles)?,
+    };
     let sup = SuperElem::new(link).pack().spanned(elem.span());
     Ok(HElem::hole().clone() + PdfMarkerTag::Label(sup))
 };
 
 const FOOTNOTE_ENTRY_RULE: ShowFn<FootnoteEntry> = |elem, engine, styles| {
     let number_gap = Em::new(0.05);
-    let (sup, body) = elem.realize(engine, styles)?;
+    // The note's own numbering is read as typst reads it for the entry: unstyled.
+    let fixed = fixed_note_number(engine, &elem.note, StyleChain::default())?;
+    let (sup, body) = match (fixed, elem.note.location(), elem.note.body_content()) {
+        (Some(num), Some(dest), Some(body)) => {
+            let span = elem.span();
+            let alt = num.plain_text();
+            let link = DirectLinkElem::new(dest, num, Some(alt)).pack().spanned(span);
+            (SuperElem::new(link).pack().spanned(span), body.clone())
+        }
+        _ => elem.realize(engine, styles)?,
+    };
     let prefix = PdfMarkerTag::Label(sup);
     Ok(Content::sequence([
         HElem::new(elem.indent.get(styles).into()).pack(),
