@@ -36,6 +36,33 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     panic!("gave up waiting for {what}");
 }
 
+/// What the watcher has printed so far.
+fn read_log(path: &std::path::Path) -> String {
+    let mut s = String::new();
+    fs::File::open(path).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Stop the watcher with Ctrl-C (SIGINT) and check it stopped cleanly, having printed no error.
+fn stop(mut child: std::process::Child, log: &std::path::Path) {
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let mut status = None;
+    wait_for("the watcher to stop", || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success(), "{}", read_log(log));
+    assert!(!read_log(log).contains("error:"), "{}", read_log(log));
+}
+
+/// The PDF `name` a fresh, uncached build of a copy of `p` makes.
+fn cold_pdf(p: &Project, name: &str) -> Vec<u8> {
+    let fresh = Project::copy_of(p.path());
+    let _ = fs::remove_dir_all(fresh.path().join("dist"));
+    fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
+    fs::read(fresh.dist(name)).unwrap()
+}
+
 #[test]
 fn watch_rebuilds_on_change_survives_errors_and_stops_on_ctrl_c() {
     let p = Project::copy_of(&fixture("minimal"));
@@ -82,12 +109,8 @@ fn rebuilds_in_one_process_make_the_bytes_a_cold_build_makes() {
     // the resolved citations between rebuilds: after edits that keep and that change the
     // citations, its PDF must be the one a fresh build of the same files makes.
     let p = Project::copy_of(&fixture("citations"));
-    let (mut child, stderr_path) = spawn_watch(&p);
-    let log_text = || {
-        let mut s = String::new();
-        fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
+    let (child, stderr_path) = spawn_watch(&p);
+    let log_text = || read_log(&stderr_path);
     wait_for("the first build", || log_text().contains("watching"));
     let chapter = "chapters/en/01-cites.md";
     let original = fs::read_to_string(p.path().join(chapter)).unwrap();
@@ -98,22 +121,11 @@ fn rebuilds_in_one_process_make_the_bytes_a_cold_build_makes() {
     let more = original.replacen("Parenthetical", "Bracketed", 1) + "\nOne more [@roe2019, p. 4].\n";
     p.write(chapter, &more);
     wait_for("the second rebuild", || log_text().matches("rebuilt en/pdf").count() >= 2);
-    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    let mut status = None;
-    wait_for("the watcher to stop", || {
-        status = child.try_wait().unwrap();
-        status.is_some()
-    });
-    assert!(status.unwrap().success(), "{}", log_text());
-    assert!(!log_text().contains("error:"), "{}", log_text());
+    stop(child, &stderr_path);
     let watched = fs::read(p.dist("citations-en.pdf")).unwrap();
     let text = common::squash(&common::pdf_text(&p.dist("citations-en.pdf")));
     assert!(text.contains("Bracketed") && text.contains("Onemore"), "{text}");
-
-    let fresh = Project::copy_of(p.path());
-    let _ = fs::remove_dir_all(fresh.path().join("dist"));
-    fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
-    assert!(fs::read(fresh.dist("citations-en.pdf")).unwrap() == watched, "watch's PDF differs from a cold build's");
+    assert!(cold_pdf(&p, "citations-en.pdf") == watched, "watch's PDF differs from a cold build's");
 }
 
 #[test]
@@ -123,18 +135,8 @@ fn a_rebuild_fits_pages_as_a_cold_build_does_remembering_unchanged_chapters() {
     // fixture's second chapter is fitted (see economy.rs): after editing the first chapter, then
     // the second, each PDF must be the one a fresh build of the same files makes.
     let p = Project::copy_of(&fixture("economy"));
-    let (mut child, stderr_path) = spawn_watch(&p);
-    let log_text = || {
-        let mut s = String::new();
-        fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
-    let cold = |p: &Project| {
-        let fresh = Project::copy_of(p.path());
-        let _ = fs::remove_dir_all(fresh.path().join("dist"));
-        fresh.run(&["build", "--format", "pdf", "--no-cache"]).expect_code(0);
-        fs::read(fresh.dist("economy-en.pdf")).unwrap()
-    };
+    let (child, stderr_path) = spawn_watch(&p);
+    let log_text = || read_log(&stderr_path);
     wait_for("the first build", || log_text().contains("watching"));
     let edits =
         [("chapters/en/01-steady.md", "questioned", "examined"), ("chapters/en/02-spill.md", "endorsed", "approved")];
@@ -144,14 +146,10 @@ fn a_rebuild_fits_pages_as_a_cold_build_does_remembering_unchanged_chapters() {
         p.write(chapter, text.replacen(from, to, 1));
         wait_for("a rebuild", || log_text().matches("rebuilt en/pdf").count() > n);
         let watched = fs::read(p.dist("economy-en.pdf")).unwrap();
-        assert!(cold(&p) == watched, "after editing {chapter}, watch's PDF differs from a cold build's");
+        assert!(
+            cold_pdf(&p, "economy-en.pdf") == watched,
+            "after editing {chapter}, watch's PDF differs from a cold build's"
+        );
     }
-    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    let mut status = None;
-    wait_for("the watcher to stop", || {
-        status = child.try_wait().unwrap();
-        status.is_some()
-    });
-    assert!(status.unwrap().success(), "{}", log_text());
-    assert!(!log_text().contains("error:"), "{}", log_text());
+    stop(child, &stderr_path);
 }
