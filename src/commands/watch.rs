@@ -92,6 +92,13 @@ fn is_input_name(name: &str) -> bool {
     )
 }
 
+/// Whether a change makes page economy search every chapter afresh: the remembered searches know
+/// a chapter by its generated Typst, which holds an image's path, not the image; any change but a
+/// chapter's Markdown may move pages the Typst does not show (an image, a theme file).
+fn forgets_fits(changed: &[PathBuf]) -> bool {
+    changed.iter().any(|p| p.extension().is_none_or(|e| e != "md"))
+}
+
 /// Whether one changed path feeds a build (for the list of changes printed).
 fn scope_of_one(path: &Path, out: &Path) -> bool {
     scope(std::slice::from_ref(&path.to_path_buf()), out).is_some()
@@ -195,6 +202,8 @@ pub fn run(watch: &WatchArgs) -> u8 {
         };
         if relative.iter().any(|p| p.starts_with("fonts")) {
             shared = Shared::load(&root.join("fonts")).keeping_sources();
+        } else if forgets_fits(&relative) {
+            shared.forget_fits();
         }
         if let Scope::Editions(langs) = &scope {
             plan.editions.retain(|e| langs.contains(&e.lang));
@@ -296,6 +305,14 @@ mod tests {
         assert_eq!(scope(&paths(&["report.yaml"]), Path::new("dist")), Some(Scope::All));
         assert_eq!(scope(&paths(&["bibliography/refs.bib"]), Path::new("dist")), Some(Scope::All));
         assert_eq!(scope(&paths(&["dist/x-en.pdf", "chapters/en/.01-a.md.swp"]), Path::new("dist")), None);
+    }
+
+    #[test]
+    fn only_markdown_changes_keep_the_remembered_page_economy() {
+        assert!(!forgets_fits(&paths(&["chapters/en/01-a.md", "chapters/de/02-b.md"])));
+        assert!(forgets_fits(&paths(&["chapters/en/01-a.md", "chapters/en/chart.png"])));
+        assert!(forgets_fits(&paths(&["images/water-use.svg"])));
+        assert!(forgets_fits(&paths(&["theme/report.typ"])));
     }
 
     #[test]

@@ -122,6 +122,13 @@ impl Shared {
         }
     }
 
+    /// Forget every remembered search (an input a chapter's layout reads from disk changed).
+    pub fn forget_fits(&self) {
+        if let Some(fits) = &self.fits {
+            fits.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
     /// Whether this base remembers searches (`keeping_sources`).
     pub fn remembers_fits(&self) -> bool {
         self.fits.is_some()
