@@ -170,7 +170,8 @@ pub fn build(edition: &Edition, settings: &EpubSettings) -> Result<Vec<u8>, Vec<
     let used = used_characters(entries.iter().map(|e| (e.path.as_str(), e.bytes.as_slice())));
     subset_fonts(entries.iter_mut().filter(|e| e.path.starts_with("OEBPS/fonts/")).map(|e| &mut e.bytes), &used);
     let identifier = identifier(edition);
-    entries.push(Entry { path: "OEBPS/toc.ncx".into(), bytes: ncx(edition, &identifier, &toc).into_bytes() });
+    entries
+        .push(Entry { path: "OEBPS/toc.ncx".into(), bytes: ncx(edition, &identifier, &toc, &page_list).into_bytes() });
     items.push(item("ncx", "toc.ncx", "application/x-dtbncx+xml"));
 
     let opf = package_document(edition, &identifier, settings, &items, &spine);
@@ -349,7 +350,9 @@ fn package_document(
     o
 }
 
-fn ncx(edition: &Edition, identifier: &str, toc: &[NavEntry]) -> String {
+/// The EPUB 2 navigation file (for reading systems that predate EPUB 3's nav): the contents and,
+/// when the PDF's pages are known, the same page list as the nav's (`pages`: href and label).
+fn ncx(edition: &Edition, identifier: &str, toc: &[NavEntry], pages: &[(String, String)]) -> String {
     fn points(o: &mut String, entries: &[NavEntry], order: &mut usize) {
         for e in entries {
             *order += 1;
@@ -375,7 +378,27 @@ fn ncx(edition: &Edition, identifier: &str, toc: &[NavEntry]) -> String {
     let _ = writeln!(o, "<docTitle><text>{}</text></docTitle>\n<navMap>", xml(&edition.meta.title));
     let mut order = 0;
     points(&mut o, toc, &mut order);
-    o.push_str("</navMap>\n</ncx>\n");
+    o.push_str("</navMap>\n");
+    if !pages.is_empty() {
+        let _ = writeln!(o, "<pageList><navLabel><text>{}</text></navLabel>", xml(edition.string("page-list")));
+        for (i, (href, label)) in pages.iter().enumerate() {
+            order += 1;
+            // NCX types: a page numbered in arabic figures is "normal", any other label "front".
+            let (kind, value) = match label.parse::<u32>() {
+                Ok(n) => ("normal", format!(" value=\"{n}\"")),
+                Err(_) => ("front", String::new()),
+            };
+            let _ = writeln!(
+                o,
+                "<pageTarget id=\"pt-{}\" type=\"{kind}\"{value} playOrder=\"{order}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/></pageTarget>",
+                i + 1,
+                xml(label),
+                xml(&url(href))
+            );
+        }
+        o.push_str("</pageList>\n");
+    }
+    o.push_str("</ncx>\n");
     o
 }
 
