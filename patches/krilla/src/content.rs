@@ -1040,40 +1040,16 @@ impl ContentBuilder {
         let mut rest = glyph_group.glyphs;
         while let Some(first) = rest.first() {
             let start_x = *cur_x;
-            if ligature(first) {
-                let (part, tail) = rest.split_at(1);
-                rest = tail;
-                self.begin_actual_text("");
-                self.content.set_text_rendering_mode(mode);
-                self.encode_consecutive_glyph_run(
-                    sc,
-                    cur_x,
-                    *cur_y - glyph_group.y_offset * font_size,
-                    glyph_group.font_identifier.clone(),
-                    pdf_font,
-                    font_size,
-                    context_color,
-                    part,
-                    text,
-                );
-                self.content.end_marked_content();
-                self.encode_cluster_chars(
-                    start_x,
-                    *cur_y,
-                    &text[first.text_range()],
-                    part,
-                    sc,
-                    font_container.clone(),
-                    context_color,
-                    font_size,
-                );
-                continue;
-            }
-            let moved = displaced(first);
-            let n = rest
-                .iter()
-                .take_while(|g| displaced(*g) == moved && !ligature(*g))
-                .count();
+            // A ligature goes alone; other glyphs in runs that are all displaced or all not.
+            let lig = ligature(first);
+            let moved = lig || displaced(first);
+            let n = if lig {
+                1
+            } else {
+                rest.iter()
+                    .take_while(|g| displaced(*g) == moved && !ligature(*g))
+                    .count()
+            };
             let (part, tail) = rest.split_at(n);
             rest = tail;
 
@@ -1092,8 +1068,22 @@ impl ContentBuilder {
                 part,
                 text,
             );
-            if moved {
-                self.content.end_marked_content();
+            if !moved {
+                continue;
+            }
+            self.content.end_marked_content();
+            if lig {
+                self.encode_cluster_chars(
+                    start_x,
+                    *cur_y,
+                    &text[first.text_range()],
+                    part,
+                    sc,
+                    font_container.clone(),
+                    context_color,
+                    font_size,
+                );
+            } else {
                 self.encode_on_pen_positions(
                     start_x,
                     *cur_y,
