@@ -68,11 +68,7 @@ fn watch_rebuilds_on_change_survives_errors_and_stops_on_ctrl_c() {
     let p = Project::copy_of(&fixture("minimal"));
     let (mut child, stderr_path) = spawn_watch(&p);
     let pdf = p.dist("minimal-en.pdf");
-    let log_text = || {
-        let mut s = String::new();
-        fs::File::open(&stderr_path).unwrap().read_to_string(&mut s).unwrap();
-        s
-    };
+    let log_text = || read_log(&stderr_path);
     wait_for("the first build", || pdf.is_file() && log_text().contains("watching"));
     let before = fs::read(&pdf).unwrap();
 

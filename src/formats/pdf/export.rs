@@ -93,8 +93,8 @@ pub fn layout<'s>(
         Some(keys) => keys.iter().map(|k| shared.remembered_fit(*k)).collect(),
         None => vec![None; chapters.len()],
     };
-    let start = fit::Search::resume(&vec![None; chapters.len()], remembered.clone()).best();
-    let first = if start.iter().all(|&l| l == 0) { files.to_vec() } else { set_levels(files, &start) };
+    let start: Vec<fit::Level> = remembered.iter().map(|r| r.as_deref().map_or(0, fit::best_of)).collect();
+    let first = set_levels(files, &start);
     let started = std::time::Instant::now();
     let designed = world(&first);
     let warned = typst::compile::<PagedDocument>(&designed);
@@ -208,24 +208,19 @@ fn fit_pages<'s>(
         last = Some((levels, compiled, files));
     }
     let best = search.best();
-    let fitted = |levels: &[fit::Level], files: Vec<TypstFile>| levels.iter().any(|&l| l != 0).then_some(files);
-    if best == first.levels {
-        let files = fitted(&first.levels, first.files);
-        return (first.compiled, files, search);
-    }
-    match last {
-        Some((levels, compiled, files)) if levels == best => (compiled, fitted(&levels, files), search),
+    let (compiled, levels, files) = match last {
+        _ if best == first.levels => (first.compiled, first.levels, first.files),
+        Some((levels, compiled, files)) if levels == best => (compiled, levels, files),
         _ => {
             let files = set_levels(files, &best);
             match compile(&files) {
-                Some(compiled) => (compiled, fitted(&best, files), search),
-                None => {
-                    let files = fitted(&first.levels, first.files);
-                    (first.compiled, files, search)
-                }
+                Some(compiled) => (compiled, best, files),
+                None => (first.compiled, first.levels, first.files),
             }
         }
-    }
+    };
+    let fitted = levels.iter().any(|&l| l != 0).then_some(files);
+    (compiled, fitted, search)
 }
 
 /// Compile the edition's cover (`files` holds the cover file, the style file and the rest) into SVG.

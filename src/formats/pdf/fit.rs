@@ -173,6 +173,12 @@ fn candidates(ending: &Ending) -> [Level; 3] {
 /// What a chapter's search measured: `(level, ending)` for every setting tried, level 0 first.
 pub type Tried = Vec<(Level, Ending)>;
 
+/// The best setting among those a chapter's search tried (0 when it tried none): the one that
+/// ended best, the smaller change on a tie.
+pub fn best_of(tried: &[(Level, Ending)]) -> Level {
+    tried.iter().min_by_key(|(level, e)| (e.rank(), level.unsigned_abs())).map_or(0, |(l, _)| *l)
+}
+
 /// The search for each chapter's setting: which settings were tried and how each ended.
 #[derive(Debug)]
 pub struct Search {
@@ -209,10 +215,7 @@ impl Search {
 
     /// The best setting measured so far for each chapter.
     pub fn best(&self) -> Vec<Level> {
-        self.tried
-            .iter()
-            .map(|t| t.iter().min_by_key(|(level, e)| (e.rank(), level.unsigned_abs())).map_or(0, |(l, _)| *l))
-            .collect()
+        self.tried.iter().map(|t| best_of(t)).collect()
     }
 
     /// The settings of the next compile: each chapter still ending short at its best gets its next
