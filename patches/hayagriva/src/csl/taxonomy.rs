@@ -19,6 +19,17 @@ use citationberg::json as csl_json;
 use super::citation_label::Alphanumerical;
 use super::{DisambiguateState, InstanceContext, LocatorPayload};
 
+// Spotlight patch: every entry-type test built its selector anew, a tree of boxes, each time a
+// style's `type` condition was evaluated (several per citation rendered) and dropped it after;
+// each selector here is built once, on first use, and shared.
+macro_rules! once_select {
+    ($($selector:tt)*) => {{
+        static SELECTOR: std::sync::LazyLock<crate::selectors::Selector> =
+            std::sync::LazyLock::new(|| select!($($selector)*));
+        &*SELECTOR
+    }};
+}
+
 pub trait EntryLike {
     fn resolve_number_variable(
         &self,
@@ -149,7 +160,7 @@ impl EntryLike for Entry {
                 .chapter()
                 .or_else(|| {
                     self.bound_select(
-                        &select!(
+                        once_select!(
                             (("e":Anthos) > ("p":Anthology)) |
                             (("e":*) > ("p":Reference)) |
                             (("e":Article) > ("p":Proceedings)) |
@@ -181,7 +192,7 @@ impl EntryLike for Entry {
                 .or_else(|| {
                     // User can specify either 'serial-number: 3' or
                     // 'chapter: 3' for chapter entries, with the same result.
-                    self.bound_select(&select!(("e":Chapter)), "e")
+                    self.bound_select(once_select!(("e":Chapter)), "e")
                         .and_then(|s| s.chapter())
                         .map(MaybeTyped::to_cow)
                 }),
@@ -198,7 +209,7 @@ impl EntryLike for Entry {
                 .map(|r| MaybeTyped::Typed(Cow::Owned(r.clone()))),
             NumberVariable::PartNumber => self
                 .bound_select(
-                    &select!(
+                    once_select!(
                         (("e":*) > (Article | Blog | Book | Legislation))
                     ),
                     "e",
@@ -216,7 +227,7 @@ impl EntryLike for Entry {
             NumberVariable::Section => None,
             NumberVariable::SupplementNumber => None,
             NumberVariable::Version => self
-                .bound_select(&select!(("e":Repository)), "e")
+                .bound_select(once_select!(("e":Repository)), "e")
                 .and_then(Entry::serial_number)
                 .and_then(|s| s.0.get("version"))
                 .map(|s| {
@@ -300,12 +311,12 @@ impl EntryLike for Entry {
                 entry.doi().map(|d| Cow::Owned(StringChunk::verbatim(d).into()))
             }
             StandardVariable::Event | StandardVariable::EventTitle => entry
-                .bound_select(&select!(* > ("p":(Exhibition | Conference | Misc))), "p")
+                .bound_select(once_select!(* > ("p":(Exhibition | Conference | Misc))), "p")
                 .and_then(Entry::title)
                 .map(|f| f.select(form))
                 .map(Cow::Borrowed),
             StandardVariable::EventPlace => entry
-                .bound_select(&select!(* > ("p":(Exhibition | Conference | Misc))), "p")
+                .bound_select(once_select!(* > ("p":(Exhibition | Conference | Misc))), "p")
                 .and_then(Entry::location)
                 .map(|f| f.select(form))
                 .map(Cow::Borrowed),
@@ -366,7 +377,7 @@ impl EntryLike for Entry {
             StandardVariable::ReviewedTitle => None,
             StandardVariable::Scale => None,
             StandardVariable::Source => entry
-                .bound_select(&select!(* > ("p":Repository)), "p")
+                .bound_select(once_select!(* > ("p":Repository)), "p")
                 .and_then(Entry::title)
                 .map(|f| f.select(form))
                 .map(Cow::Borrowed),
@@ -386,7 +397,7 @@ impl EntryLike for Entry {
                 // container (container-title), not a volume of it; reading them as the
                 // volume-title too made CSL styles print the book's title twice ("In Handbook,
                 // edited by X, Handbook."), unlike citeproc.
-                let selector = select!(
+                let selector = once_select!(
                     (Entry  > ("p":*)) |
                     (* > ("p":Reference))
                 );
@@ -405,7 +416,7 @@ impl EntryLike for Entry {
             DateVariable::Accessed => self.url_any().and_then(|u| u.visit_date.as_ref()),
             DateVariable::AvailableDate => None,
             DateVariable::EventDate => self
-                .bound_select(&select!(* > ("p":(Exhibition | Conference | Misc))), "p")
+                .bound_select(once_select!(* > ("p":(Exhibition | Conference | Misc))), "p")
                 .and_then(Entry::date),
             DateVariable::Issued => self.date_any(),
             DateVariable::OriginalDate => self.get_original().and_then(|e| e.date()),
@@ -421,7 +432,7 @@ impl EntryLike for Entry {
             NameVariable::Author => self.authors().map(|a| a.iter().collect()),
             NameVariable::Chair => self
                 .bound_select(
-                    &select!(
+                    once_select!(
                         (* > ("p":(Proceedings | Conference)))
                     ),
                     "p",
@@ -446,7 +457,7 @@ impl EntryLike for Entry {
             }
             NameVariable::Curator => self
                 .bound_select(
-                    &select!(
+                    once_select!(
                         (* > ("p":Exhibition))
                     ),
                     "p",
@@ -454,7 +465,7 @@ impl EntryLike for Entry {
                 .map(|e| e.affiliated_with_role(PersonRole::Organizer)),
             NameVariable::Director => self
                 .bound_select(
-                    &select!(
+                    once_select!(
                         (* > ("p":(Audio | Video))) | ("p":(Audio | Video))
                     ),
                     "p",
@@ -510,7 +521,7 @@ impl EntryLike for Entry {
             }
             NameVariable::SeriesCreator => self
                 .bound_select(
-                    &select!(
+                    once_select!(
                         (* > ("p":(Audio | Video))) | ("p":(Audio | Video))
                     ),
                     "p",
@@ -544,27 +555,27 @@ impl EntryLike for Entry {
                     return false;
                 }
 
-                let is_journal = select!(Article > Periodical).matches(self);
+                let is_journal = once_select!(Article > Periodical).matches(self);
                 if kind == Kind::ArticleJournal {
                     return is_journal;
                 }
 
-                let is_news = select!(Article > Newspaper).matches(self);
+                let is_news = once_select!(Article > Newspaper).matches(self);
                 if kind == Kind::ArticleNewspaper {
                     return is_news;
                 }
 
-                let is_conference = select!(Article > Proceedings).matches(self);
+                let is_conference = once_select!(Article > Proceedings).matches(self);
                 if kind == Kind::PaperConference {
                     return is_conference;
                 }
 
-                let is_report = select!((* > Report) | Report).matches(self);
+                let is_report = once_select!((* > Report) | Report).matches(self);
                 if kind == Kind::Report {
                     return is_report;
                 }
 
-                let is_thesis = select!((* > Thesis) | Thesis).matches(self);
+                let is_thesis = once_select!((* > Thesis) | Thesis).matches(self);
                 if kind == Kind::Thesis {
                     return is_thesis;
                 }
@@ -575,7 +586,7 @@ impl EntryLike for Entry {
                 }
 
                 self.entry_type() == &EntryType::Article
-                    && !select!(* > Blog).matches(self)
+                    && !once_select!(* > Blog).matches(self)
                     && !(is_journal
                         || is_news
                         || is_conference
@@ -584,7 +595,7 @@ impl EntryLike for Entry {
                         || is_manuscript)
             }
             Kind::Book | Kind::Classic | Kind::Periodical | Kind::Collection => {
-                if !select!(Book | Anthology | Proceedings).matches(self) {
+                if !once_select!(Book | Anthology | Proceedings).matches(self) {
                     return false;
                 }
 
@@ -595,7 +606,7 @@ impl EntryLike for Entry {
                 }
 
                 let is_periodical =
-                    select!((Book > Periodical) | Periodical).matches(self);
+                    once_select!((Book > Periodical) | Periodical).matches(self);
                 if kind == Kind::Periodical {
                     return is_periodical;
                 }
@@ -607,7 +618,7 @@ impl EntryLike for Entry {
 
                 !(is_periodical || is_collection)
             }
-            Kind::Chapter => select!(
+            Kind::Chapter => once_select!(
                 (Anthos > Anthology) | (Chapter > (Book | Anthology | Proceedings))
             )
             .matches(self),
@@ -618,7 +629,7 @@ impl EntryLike for Entry {
                     return false;
                 }
 
-                let is_encyclopedia = select!(* > Reference).matches(self);
+                let is_encyclopedia = once_select!(* > Reference).matches(self);
                 if kind == Kind::EntryEncyclopedia {
                     return is_encyclopedia;
                 }
@@ -629,7 +640,7 @@ impl EntryLike for Entry {
             Kind::Hearing | Kind::Interview | Kind::Performance | Kind::Speech => false,
             Kind::Broadcast | Kind::MotionPicture | Kind::MusicalScore | Kind::Song => {
                 let is_music_score =
-                    select!(Audio > (Book | Periodical | Reference | Misc | Blog | Web))
+                    once_select!(Audio > (Book | Periodical | Reference | Misc | Blog | Web))
                         .matches(self);
                 if kind == Kind::MusicalScore {
                     return is_music_score;
@@ -666,23 +677,23 @@ impl EntryLike for Entry {
             Kind::Regulation | Kind::Standard | Kind::Treaty => false,
             Kind::Patent => self.entry_type() == &EntryType::Patent,
             Kind::Webpage | Kind::PostWeblog | Kind::Post => {
-                let is_blogpost = select!(* > Blog).matches(self);
+                let is_blogpost = once_select!(* > Blog).matches(self);
                 if kind == Kind::PostWeblog {
                     return is_blogpost;
                 }
 
-                let is_post = select!(Post | (* > Thread)).matches(self);
+                let is_post = once_select!(Post | (* > Thread)).matches(self);
                 if kind == Kind::Post {
                     return is_post;
                 }
 
-                select!((Misc["url"]) | (* > (Web | Blog)) | Web | Blog | Thread)
+                once_select!((Misc["url"]) | (* > (Web | Blog)) | Web | Blog | Thread)
                     .matches(self)
                     && !(is_blogpost || is_post)
             }
             Kind::Dataset => false,
             Kind::Figure | Kind::Graphic | Kind::Map => {
-                let is_figure = select!(Artwork > Article).matches(self);
+                let is_figure = once_select!(Artwork > Article).matches(self);
                 if kind == Kind::Figure {
                     return is_figure;
                 }

@@ -27,6 +27,10 @@ pub struct Bibliography {
     /// A hash of the files, the style and `nocite`: two bibliographies with the same one resolve
     /// every citation alike (the resolved-citation memo of `watch` keys on it).
     pub(crate) identity: u64,
+    /// Whether a citation's rendering may depend on the citations before it: a note style, or one
+    /// testing a citation's position (first, subsequent, ibid). Otherwise citations asked alike
+    /// render alike, and each is rendered once.
+    pub(crate) positional: bool,
 }
 
 /// Load every `.yaml`, `.yml` and `.bib` file of `bibliography/` and the style; `Ok(None)` if there
@@ -105,10 +109,19 @@ pub fn load(root: &Path, style: Option<&str>, nocite: &[String]) -> Result<Optio
         (true, Some(style)) => {
             std::hash::Hash::hash(&(&style, nocite), &mut identity);
             let identity = std::hash::Hasher::finish(&identity);
-            Ok(Some(Bibliography { library, origin, style, nocite: nocite.to_vec(), identity }))
+            let positional = positional(&style);
+            Ok(Some(Bibliography { library, origin, style, nocite: nocite.to_vec(), identity, positional }))
         }
         _ => Err(errors),
     }
+}
+
+/// Whether a style's citations depend on where they stand: a note style, or a style with a
+/// `position` test anywhere (in its written form, which is every branch of every macro and layout;
+/// a style that cannot be written out counts as positional).
+fn positional(style: &IndependentStyle) -> bool {
+    style.settings.class == hayagriva::citationberg::StyleClass::Note
+        || Style::Independent(style.clone()).to_xml().map_or(true, |xml| xml.contains("position="))
 }
 
 fn parse_yaml(text: &str, rel: &Path) -> Result<Library, Diagnostic> {

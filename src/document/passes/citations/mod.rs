@@ -4,6 +4,7 @@
 //! entries, notes for note styles, the reference list), so the PDF and the EPUB print the same
 //! strings. The only module that knows hayagriva.
 
+mod asked;
 mod bidi;
 mod cluster;
 mod kept;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use hayagriva::citationberg::{CitationFormat, LocaleCode, StyleCategory, StyleClass};
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest};
 
+use super::asked::Asked;
 use super::bidi::isolate;
 use super::cluster::{self, Form, Item, forms};
 use super::kept;
@@ -179,6 +180,7 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
         let mut driver: BibliographyDriver<hayagriva::Entry> = BibliographyDriver::new();
         let mut note_number = 0;
         let mut last_note_site = usize::MAX;
+        let mut once = Asked::new(!bib.positional);
         for r in requests {
             let site = &sites[r.site];
             let items = match r.item {
@@ -190,11 +192,20 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
                 last_note_site = r.site;
             }
             let number = (r.note || (note_style && site.in_note)).then_some(note_number.max(1));
+            // hayagriva is given the works, their locators, the form and the note number.
+            let question = || {
+                let works: Vec<_> = items.iter().map(|i| (&i.key, &i.parsed.locator)).collect();
+                format!("{:?} {number:?} {works:?}", r.form)
+            };
+            if !once.is_new(question) {
+                continue;
+            }
             let items = cluster::request_items(&bib.library, items, r.form);
             driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales(), number));
         }
         nocite(bib, &mut driver, &locale, &mut Vec::new());
-        let rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()));
+        let mut rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()));
+        rendered.citations = once.answers(std::mem::take(&mut rendered.citations));
         if keep {
             kept::keep(bib.identity, asked, &rendered);
         }
