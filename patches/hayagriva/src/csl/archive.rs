@@ -1208,3 +1208,23 @@ pub fn locales() -> Vec<Locale> {
         .map(|bytes| from_cbor::<Locale>(bytes).unwrap())
         .collect()
 }
+
+// Spotlight patch: the language code of each locale of `LOCALES`, in the same order (the name of
+// its file), so that one locale can be read without deserializing all of them.
+/// The language code of each locale of [`LOCALES`], in the same order.
+pub const LOCALE_CODES: &[&str] = &[
+    "af-ZA", "ar", "bal-PK", "bg-BG", "brh-PK", "ca-AD", "cs-CZ", "cy-GB",
+    "da-DK", "de-AT", "de-CH", "de-DE", "el-GR", "en-GB", "en-US", "es-CL",
+    "es-ES", "es-MX", "et-EE", "eu", "fa-IR", "fi-FI", "fr-CA", "fr-FR",
+    "gl-ES", "he-IL", "hi-IN", "hr-HR", "hu-HU", "hy-AM", "id-ID", "is-IS",
+    "it-IT", "ja-JP", "km-KH", "ko-KR", "la", "lij-IT", "lt-LT", "lv-LV",
+    "mn-MN", "ms-MY", "nb-NO", "nl-NL", "nn-NO", "pa-PK", "pl-PL", "pt-BR",
+    "pt-PT", "ro-RO", "ru-RU", "sk-SK", "sl-SI", "sr-Cyrl-RS", "sr-Latn-RS",
+    "sv-SE", "th-TH", "tl-PH", "tr-TR", "uk-UA", "vi-VN", "zh-CN", "zh-TW",
+];
+
+/// Get the CSL locale with this language code (as [`LOCALE_CODES`] spells it, ignoring case).
+pub fn locale(code: &str) -> Option<Locale> {
+    let index = LOCALE_CODES.iter().position(|c| c.eq_ignore_ascii_case(code))?;
+    Some(from_cbor::<Locale>(LOCALES[index]).unwrap())
+}

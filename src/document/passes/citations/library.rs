@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use hayagriva::Library;
 use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style};
@@ -224,9 +224,40 @@ fn load_style(root: &Path, name: &str) -> Result<IndependentStyle, Diagnostic> {
     }
 }
 
-pub(crate) fn locales() -> &'static [Locale] {
-    static LOCALES: OnceLock<Vec<Locale>> = OnceLock::new();
-    LOCALES.get_or_init(hayagriva::archive::locales)
+/// The CSL locale hayagriva has for a language code (ignoring case), read on first use: reading
+/// all 63 of them cost a build about 60 ms, more than the citations of a short report.
+pub(crate) fn locale_file(code: &str) -> Option<&'static Locale> {
+    type Files = Mutex<HashMap<String, Option<&'static Locale>>>;
+    static FILES: OnceLock<Files> = OnceLock::new();
+    let mut files = FILES.get_or_init(Files::default).lock().unwrap_or_else(|e| e.into_inner());
+    // Each locale is read once per process and kept for its rest: at most 63, leaked on purpose.
+    *files
+        .entry(code.to_ascii_lowercase())
+        .or_insert_with(|| hayagriva::archive::locale(code).map(|l| &*Box::leak(Box::new(l))))
+}
+
+/// The locale files of these codes that hayagriva has, each once, in the archive's order.
+pub(crate) fn locale_files(codes: &[&str]) -> Vec<&'static Locale> {
+    hayagriva::archive::LOCALE_CODES
+        .iter()
+        .filter(|c| codes.iter().any(|code| code.eq_ignore_ascii_case(c)))
+        .filter_map(|c| locale_file(c))
+        .collect()
+}
+
+/// The locale files hayagriva consults for a citation in `locale`: its own, its language's
+/// default (`de-AT`: `de-DE`) and en-US, the only ones its lookup reads.
+pub(crate) fn locales_for(locale: &LocaleCode) -> &'static [Locale] {
+    type Sets = Mutex<HashMap<String, &'static [Locale]>>;
+    static SETS: OnceLock<Sets> = OnceLock::new();
+    let mut sets = SETS.get_or_init(Sets::default).lock().unwrap_or_else(|e| e.into_inner());
+    sets.entry(locale.0.clone()).or_insert_with(|| {
+        let fallback = locale.fallback();
+        let codes = [Some(locale.0.as_str()), fallback.as_ref().map(|f| f.0.as_str()), Some("en-US")];
+        let codes: Vec<&str> = codes.into_iter().flatten().collect();
+        let set: Vec<Locale> = locale_files(&codes).into_iter().cloned().collect();
+        Box::leak(set.into_boxed_slice())
+    })
 }
 
 /// The CSL locale of an edition language: the bare language's default (`en` -> `en-US`), else the
@@ -236,7 +267,7 @@ pub(crate) fn locale_code(lang: &str) -> LocaleCode {
     if lang == crate::lang::primary(lang) {
         return LocaleCode(default);
     }
-    let known = |code: &str| locales().iter().any(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code)));
+    let known = |code: &str| hayagriva::archive::LOCALE_CODES.iter().any(|c| c.eq_ignore_ascii_case(code));
     let code = crate::lang::locale_candidates(lang).into_iter().find(|c| known(c)).unwrap_or(default);
     LocaleCode(code)
 }
@@ -251,6 +282,21 @@ pub fn entry_anchor(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_locale_read_alone_is_the_one_of_its_code() {
+        let all = hayagriva::archive::locales();
+        assert_eq!(all.len(), hayagriva::archive::LOCALE_CODES.len());
+        for (code, whole) in hayagriva::archive::LOCALE_CODES.iter().zip(&all) {
+            assert_eq!(whole.lang.as_ref().map(|l| l.0.as_str()), Some(*code));
+            assert_eq!(locale_file(&code.to_ascii_uppercase()), Some(whole), "{code}");
+        }
+        assert_eq!(locale_file("xx-YY"), None);
+        let codes = |set: &[Locale]| set.iter().map(|l| l.lang.clone().unwrap().0).collect::<Vec<_>>();
+        assert_eq!(codes(locales_for(&LocaleCode("de-AT".into()))), ["de-AT", "de-DE", "en-US"]);
+        assert_eq!(codes(locales_for(&LocaleCode("en-US".into()))), ["en-US"]);
+        assert_eq!(codes(locales_for(&LocaleCode("ar".into()))), ["ar", "en-US"]);
+    }
 
     #[test]
     fn regional_and_script_tags_find_a_locale_hayagriva_has() {

@@ -8,7 +8,7 @@ use std::sync::{Mutex, OnceLock};
 use hayagriva::citationberg::taxonomy::{Locator, Term};
 use hayagriva::citationberg::{Locale, LocaleCode};
 
-use super::library::locales;
+use super::library::locale_files;
 
 /// A suffix split into a locator and the text written after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,16 +83,7 @@ fn terms(locale: &LocaleCode) -> Terms {
     }
     let mut list: Vec<(String, Locator)> = Vec::new();
     let primary = locale.0.split('-').next().unwrap_or("");
-    let chosen: Vec<&Locale> = locales()
-        .iter()
-        .filter(|l| {
-            l.lang.as_ref().is_some_and(|c| {
-                c.0.eq_ignore_ascii_case(&locale.0)
-                    || c.0.eq_ignore_ascii_case(&crate::lang::locale(primary))
-                    || c.0.eq_ignore_ascii_case("en-US")
-            })
-        })
-        .collect();
+    let chosen: Vec<&Locale> = locale_files(&[&locale.0, &crate::lang::locale(primary), "en-US"]);
     for l in chosen {
         for term in l.terms.iter().flat_map(|t| t.terms.iter()) {
             // Terms such as `chapter`, `page` or `volume` are read as item kinds or variables.

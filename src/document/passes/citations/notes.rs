@@ -5,7 +5,7 @@
 
 use hayagriva::citationberg::{IndependentStyle, LocaleCode};
 
-use super::library::locales;
+use super::library::locale_file;
 use crate::document::model::Inline;
 
 /// The punctuation a note mark moves in front of.
@@ -27,7 +27,7 @@ pub(super) fn punctuation_in_quote(style: &IndependentStyle, locale: &LocaleCode
         .filter(|l| matches(l))
         .find_map(from)
         .or_else(|| {
-            let file = |code: &str| locales().iter().find(|l| l.lang.as_ref().is_some_and(|c| c.0 == code));
+            let file = |code: &str| locale_file(code);
             file(&locale.0).and_then(from).or_else(|| file(&primary).and_then(from))
         })
         .unwrap_or(false)

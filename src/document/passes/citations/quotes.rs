@@ -7,7 +7,7 @@
 use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
 use hayagriva::citationberg::{LocaleCode, TermForm};
 
-use super::library::{locale_code, locales};
+use super::library::{locale_code, locale_file};
 use crate::document::model::Inline;
 
 const MARKS: [OtherTerm; 4] =
@@ -18,10 +18,10 @@ const MARKS: [OtherTerm; 4] =
 fn marks(locale: &LocaleCode) -> Option<[String; 4]> {
     let primary = crate::lang::locale(locale.0.split('-').next().unwrap_or(""));
     let find = |code: &str, term: OtherTerm| {
-        locales()
-            .iter()
-            .filter(|l| l.lang.as_ref().is_some_and(|c| c.0 == code))
-            .find_map(|l| l.term(Term::Other(term), TermForm::Long).and_then(|t| t.single()).map(str::to_string))
+        locale_file(code)
+            .and_then(|l| l.term(Term::Other(term), TermForm::Long))
+            .and_then(|t| t.single())
+            .map(str::to_string)
     };
     let mut out: [String; 4] = Default::default();
     for (slot, term) in out.iter_mut().zip(MARKS) {

@@ -12,7 +12,7 @@ use super::asked::Asked;
 use super::bidi::isolate;
 use super::cluster::{self, Form, Item, forms};
 use super::kept;
-use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales};
+use super::library::{Bibliography, DIR, REFERENCES_SLUG, entry_anchor, locale_code, locales_for};
 use super::notes;
 use super::output::{append_period, inlines, linkify, pull_into_quotes, tidy};
 use super::quotes;
@@ -201,10 +201,10 @@ pub fn resolve(edition: &mut Edition, bib: Option<&Bibliography>) -> Vec<Diagnos
                 continue;
             }
             let items = cluster::request_items(&bib.library, items, r.form);
-            driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales(), number));
+            driver.citation(CitationRequest::new(items, style, Some(locale.clone()), locales_for(&locale), number));
         }
         nocite(bib, &mut driver, &locale, &mut Vec::new());
-        let mut rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales()));
+        let mut rendered = driver.finish(BibliographyRequest::new(style, Some(locale.clone()), locales_for(&locale)));
         rendered.citations = once.answers(std::mem::take(&mut rendered.citations));
         if keep {
             kept::keep(bib.identity, asked, &rendered);
@@ -399,7 +399,7 @@ fn nocite<'a>(
         for entry in entries {
             let mut item = CitationItem::with_entry(entry);
             item.hidden = true;
-            driver.citation(CitationRequest::new(vec![item], style, Some(locale.clone()), locales(), None));
+            driver.citation(CitationRequest::new(vec![item], style, Some(locale.clone()), locales_for(locale), None));
         }
     }
 }
