@@ -238,9 +238,6 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
             Err(d) => outcome.diagnostics.push(d),
         }
     }
-    if let Some(layout) = layout {
-        formats::pdf::release(layout);
-    }
     outcome
 }
 

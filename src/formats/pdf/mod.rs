@@ -40,14 +40,6 @@ pub fn layout<'s>(job: &Job<'s>) -> (Option<Layout<'s>>, Vec<Diagnostic>) {
     export::layout(job.shared, &settings(job.plan, job.edition), job.typst, &job.edition.chapters)
 }
 
-/// Let go of a laid-out edition: its pages (some hundred thousand frames in a long book) are freed
-/// on a thread of their own, beside the next edition's work.
-pub fn release(layout: Layout) {
-    let Layout { doc, .. } = layout;
-    // Without a thread to spare the pages are freed here, as the failed spawn drops them.
-    let _ = std::thread::Builder::new().name("spotlight-free".into()).spawn(move || drop(doc));
-}
-
 /// Where each page of the laid-out edition begins in the model, for the EPUB and the web edition.
 pub fn page_map(job: &Job, layout: &Layout) -> PageMap {
     let slugs: Vec<String> = job.edition.chapters.iter().map(|c| c.slug.clone()).collect();

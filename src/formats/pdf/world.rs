@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 
 use rayon::prelude::*;
 
@@ -46,22 +46,12 @@ pub const COMPILE_BUDGET: usize = 1 << 20;
 
 /// Compiles wait here while the Typst already compiling and theirs would exceed the budget; when
 /// the last one leaves, typst's caches are emptied (if `evict`), so a finished edition's layout
-/// does not stay in memory beside the next one's. Emptying them frees some hundred thousand
-/// entries (about 80 ms for an edition of the benchmark book), so it runs on a thread of its own,
-/// beside the finished edition's PDF export and the next one's reading and citations; the next
-/// compile waits for it.
+/// does not stay in memory beside the next one's.
 struct Gate {
-    state: Arc<(Mutex<GateState>, Condvar)>,
-    evict: AtomicBool,
-}
-
-/// What the gate guards.
-#[derive(Default)]
-struct GateState {
     /// The bytes of Typst compiling now.
-    in_flight: usize,
-    /// Whether typst's caches are being emptied.
-    emptying: bool,
+    in_flight: Mutex<usize>,
+    freed: Condvar,
+    evict: AtomicBool,
 }
 
 /// A compile's pass through the gate: held while it compiles, released when dropped.
@@ -72,26 +62,13 @@ pub struct Permit<'s> {
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        let (state, changed) = &*self.gate.state;
-        let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
-        guard.in_flight -= self.weight;
-        if guard.in_flight == 0 && self.gate.evict.load(Ordering::SeqCst) && !guard.emptying {
+        let mut in_flight = self.gate.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        *in_flight -= self.weight;
+        if *in_flight == 0 && self.gate.evict.load(Ordering::SeqCst) {
             // Nothing compiles now: what is cached belongs to finished documents.
-            guard.emptying = true;
-            let shared = Arc::clone(&self.gate.state);
-            let emptied = move || {
-                typst::comemo::evict(0);
-                let (state, changed) = &*shared;
-                state.lock().unwrap_or_else(|e| e.into_inner()).emptying = false;
-                changed.notify_all();
-            };
-            if std::thread::Builder::new().name("spotlight-evict".into()).spawn(emptied).is_err() {
-                // No thread to spare: empty them here, as the compile that follows would wait anyway.
-                typst::comemo::evict(0);
-                guard.emptying = false;
-            }
+            typst::comemo::evict(0);
         }
-        changed.notify_all();
+        self.gate.freed.notify_all();
     }
 }
 
@@ -103,7 +80,7 @@ impl Shared {
             fonts.extend(typst_kit::fonts::scan(font_dir));
         }
         fonts.extend(typst_kit::fonts::embedded());
-        let gate = Gate { state: Arc::default(), evict: false.into() };
+        let gate = Gate { in_flight: Mutex::new(0), freed: Condvar::new(), evict: false.into() };
         Self { library: LazyHash::new(Library::builder().build()), fonts, kept: None, fits: None, gate }
     }
 
@@ -111,12 +88,11 @@ impl Shared {
     /// the pass while compiling: the documents compiled under one pass share typst's caches.
     pub fn compiling(&self, typst: usize) -> Permit<'_> {
         let weight = typst.max(1);
-        let (state, changed) = &*self.gate.state;
-        let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
-        while guard.emptying || (guard.in_flight > 0 && guard.in_flight + weight > COMPILE_BUDGET) {
-            guard = changed.wait(guard).unwrap_or_else(|e| e.into_inner());
+        let mut in_flight = self.gate.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while *in_flight > 0 && *in_flight + weight > COMPILE_BUDGET {
+            in_flight = self.gate.freed.wait(in_flight).unwrap_or_else(|e| e.into_inner());
         }
-        guard.in_flight += weight;
+        *in_flight += weight;
         Permit { gate: &self.gate, weight }
     }
 
@@ -323,7 +299,7 @@ mod tests {
     use super::*;
 
     fn in_flight(shared: &Shared) -> usize {
-        shared.gate.state.0.lock().unwrap().in_flight
+        *shared.gate.in_flight.lock().unwrap()
     }
 
     #[test]
@@ -337,21 +313,6 @@ mod tests {
         assert_eq!(in_flight(&shared), 20);
         drop(b);
         assert_eq!(in_flight(&shared), 0);
-    }
-
-    #[test]
-    fn the_next_compile_waits_until_the_caches_are_emptied() {
-        let shared = Shared::load(Path::new("/nonexistent"));
-        shared.evicting(true);
-        for _ in 0..3 {
-            let permit = shared.compiling(10);
-            assert!(!shared.gate.state.0.lock().unwrap().emptying, "emptied before the compile started");
-            drop(permit);
-        }
-        // The last one left: emptying runs (or has run) on its own thread, and ends.
-        let (state, changed) = &*shared.gate.state;
-        let guard = changed.wait_while(state.lock().unwrap(), |s| s.emptying).unwrap();
-        assert_eq!(guard.in_flight, 0);
     }
 
     #[test]
