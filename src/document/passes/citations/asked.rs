@@ -10,7 +10,8 @@ pub(super) struct Asked {
     /// Off: every request is its own question (a style whose citations depend on the ones before).
     on: bool,
     first: HashMap<String, usize>,
-    /// Per request, in order: the index of the question (of those put to hayagriva) answering it.
+    /// When on, per request in order: the index of the question (of those put to hayagriva)
+    /// answering it.
     answered_by: Vec<usize>,
 }
 
@@ -23,11 +24,10 @@ impl Asked {
     /// Note the next request, whose question `question` gives (worked out only when on); true when
     /// hayagriva must be asked it, false when an earlier request asked the same.
     pub(super) fn is_new(&mut self, question: impl FnOnce() -> String) -> bool {
-        let next = self.first.len();
         if !self.on {
-            self.answered_by.push(self.answered_by.len());
             return true;
         }
+        let next = self.first.len();
         let index = *self.first.entry(question()).or_insert(next);
         self.answered_by.push(index);
         index == next

@@ -26,10 +26,7 @@ pub(super) fn punctuation_in_quote(style: &IndependentStyle, locale: &LocaleCode
         .iter()
         .filter(|l| matches(l))
         .find_map(from)
-        .or_else(|| {
-            let file = |code: &str| locale_file(code);
-            file(&locale.0).and_then(from).or_else(|| file(&primary).and_then(from))
-        })
+        .or_else(|| locale_file(&locale.0).and_then(from).or_else(|| locale_file(&primary).and_then(from)))
         .unwrap_or(false)
 }
 
