@@ -78,10 +78,10 @@ pub fn layout<'s>(
     files: &[TypstFile],
     chapters: &[Chapter],
 ) -> (Option<Layout<'s>>, Vec<Diagnostic>) {
-    let world = |files: &[TypstFile]| {
+    let sources = |files: &[TypstFile]| {
         let mut sources: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.text.clone())).collect();
         sources.extend(settings.templates.iter().cloned());
-        DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources, settings.date)
+        sources
     };
     // The designed layout and every fitted one compile under one pass: each fitted compile takes
     // the chapters it leaves alone from typst's caches. The export runs after, beside other compiles.
@@ -96,7 +96,9 @@ pub fn layout<'s>(
     let start: Vec<fit::Level> = remembered.iter().map(|r| r.as_deref().map_or(0, fit::best_of)).collect();
     let first = set_levels(files, &start);
     let started = std::time::Instant::now();
-    let designed = world(&first);
+    let designed = DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources(&first), settings.date);
+    // Every later compile changes the main file alone: the chapters keep their parse.
+    let world = |files: &[TypstFile]| designed.with_sources(&sources(files));
     let warned = typst::compile::<PagedDocument>(&designed);
     let compile_time = started.elapsed();
     let started = std::time::Instant::now();
@@ -122,7 +124,7 @@ pub fn layout<'s>(
     }
     let (final_world, files) = match fitted {
         Some(fitted) => (world(&fitted), fitted),
-        None => (designed, files.to_vec()),
+        None => (world(files), files.to_vec()),
     };
     let diags = compiled.warnings.iter().map(|d| map_diagnostic(&final_world, d, &files, chapters)).collect();
     (Some(Layout { doc: compiled.doc, world: final_world, files, compile_time, fit_time }), diags)
@@ -151,10 +153,7 @@ fn fit_keys(files: &[TypstFile], templates: &[(String, String)], chapters: usize
 
 /// The files with each chapter set at its level (`typst::fitted`).
 fn set_levels(files: &[TypstFile], levels: &[fit::Level]) -> Vec<TypstFile> {
-    files
-        .iter()
-        .map(|f| f.chapter.and_then(|i| levels.get(i)).map_or_else(|| f.clone(), |&l| typst_source::fitted(f, l)))
-        .collect()
+    typst_source::fitted(files, levels)
 }
 
 /// Export a laid-out document as PDF; diagnostics are mapped to the chapters.

@@ -1,6 +1,6 @@
 //! Where a generated chapter file holds its chapter's runs and blocks (`Places`), recorded as the
 //! Typst is written, and how a byte of the file maps back to a run and a character of it. The page
-//! map (`pages`) reads it; fitting a chapter (`typst::fitted`) shifts it. Pure data.
+//! map (`pages`) reads it; fitting a chapter changes the main file only, never these. Pure data.
 
 use std::ops::Range;
 
@@ -50,19 +50,6 @@ impl Places {
     /// Record a block written at `bytes` whose first run is `first_run`.
     pub fn block(&mut self, bytes: Range<usize>, first_run: usize) {
         self.blocks.push((bytes, first_run));
-    }
-
-    /// The places after `len` bytes were inserted at byte `at` (a fitting setting).
-    pub fn shifted(&self, at: usize, len: usize) -> Places {
-        let shift = |r: &Range<usize>| {
-            let move_ = |o: usize| if o >= at { o + len } else { o };
-            move_(r.start)..move_(r.end)
-        };
-        Places {
-            runs: self.runs.iter().map(|r| RunPlace { bytes: shift(&r.bytes), ..r.clone() }).collect(),
-            blocks: self.blocks.iter().map(|(b, first)| (shift(b), *first)).collect(),
-            count: self.count,
-        }
     }
 
     /// The run the byte `at` of the file belongs to, and the byte again (they order like the
@@ -171,16 +158,15 @@ mod tests {
     }
 
     #[test]
-    fn places_shift_past_an_inserted_line() {
+    fn a_byte_maps_to_its_run_or_to_its_block() {
         let mut places = Places::default();
-        places.push(10..23, Run::Text("one two three"));
-        places.block(5..25, 0);
-        let shifted = places.shifted(8, 100);
+        places.push(110..123, Run::Text("one two three"));
+        places.block(105..125, 0);
         let source = format!("{}{}", " ".repeat(110), "one two three");
-        assert_eq!(shifted.position(&source, 114), Some((0, 4)));
+        assert_eq!(places.position(&source, 114), Some((0, 4)));
         // Inside a word: the page begins after it.
-        assert_eq!(shifted.position(&source, 115), Some((0, 8)));
-        assert_eq!(shifted.position(&source, 107), Some((0, 0)));
-        assert_eq!(shifted.position(&source, 4), None);
+        assert_eq!(places.position(&source, 115), Some((0, 8)));
+        assert_eq!(places.position(&source, 107), Some((0, 0)));
+        assert_eq!(places.position(&source, 4), None);
     }
 }

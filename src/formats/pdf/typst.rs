@@ -390,20 +390,38 @@ fn chapter_file(
     }
 }
 
-/// Where a chapter file's opening call starts: the fitting setting goes just before it.
-const CHAPTER_CALL: &str = "\n#chapter(";
-
-/// Return a chapter file set at a fitting level (the template's `fitted`; 0 leaves it as it is),
-/// its span map shifted past the inserted line so diagnostics still point at the Markdown.
-pub fn fitted(file: &TypstFile, level: i8) -> TypstFile {
-    let Some(at) = file.text.find(CHAPTER_CALL).map(|i| i + 1).filter(|_| level != 0 && file.chapter.is_some()) else {
-        return file.clone();
-    };
-    let line = format!("#show: fitted.with({level})\n");
-    let mut text = file.text.clone();
-    text.insert_str(at, &line);
-    let spans = file.spans.iter().map(|&(o, s)| (if o >= at { o + line.len() } else { o }, s)).collect();
-    TypstFile { text, spans, places: file.places.shifted(at, line.len()), ..file.clone() }
+/// Return the files with each chapter set at its fitting level (the template's `fitted`; 0 leaves
+/// a chapter as it is). Only the main file changes: it wraps the chapter's `include` in `fitted`,
+/// so a chapter's own file (its parse, its evaluation, its span map) is the same at every level.
+pub fn fitted(files: &[TypstFile], levels: &[i8]) -> Vec<TypstFile> {
+    // The main file's line including each chapter set at a level other than 0, and its new line.
+    let wrapped: HashMap<String, String> = files
+        .iter()
+        .filter_map(|f| Some((f, levels.get(f.chapter?).copied().filter(|&l| l != 0)?)))
+        .map(|(f, level)| {
+            (format!("#include {}\n", string(&f.path)), format!("#fitted({level}, include {})\n", string(&f.path)))
+        })
+        .collect();
+    let import = format!("#import {}: report\n", string(TEMPLATE_PATH));
+    files
+        .iter()
+        .map(|file| {
+            if file.path != MAIN_PATH || wrapped.is_empty() {
+                return file.clone();
+            }
+            let mut text = String::with_capacity(file.text.len() + 32 * wrapped.len());
+            for line in file.text.split_inclusive('\n') {
+                match wrapped.get(line) {
+                    Some(new) => text.push_str(new),
+                    None if line == import => {
+                        let _ = writeln!(text, "#import {}: report, fitted", string(TEMPLATE_PATH));
+                    }
+                    None => text.push_str(line),
+                }
+            }
+            TypstFile { text, ..file.clone() }
+        })
+        .collect()
 }
 
 /// The label of the participants list in the opening of the report.
@@ -836,15 +854,20 @@ mod tests {
     }
 
     #[test]
-    fn a_fitted_chapter_keeps_its_span_map() {
+    fn a_fitted_chapter_is_wrapped_in_the_main_file_and_keeps_its_own() {
         let md = "# T\n\nfirst\n\nsecond paragraph\n";
-        let file = render(&edition_of(md), &PrintSettings::default(), None, &Theme::default()).remove(2);
-        assert_eq!(fitted(&file, 0).text, file.text);
-        let tight = fitted(&file, 1);
-        assert!(tight.text.contains("\n#show: fitted.with(1)\n#chapter("), "{}", tight.text);
-        assert!(typst::syntax::parse(&tight.text).errors_and_warnings().0.is_empty());
-        let at = tight.text.find("second").unwrap();
-        assert_eq!(tight.markdown_span(at).unwrap().line, 5);
+        let files = render(&edition_of(md), &PrintSettings::default(), None, &Theme::default());
+        let texts = |files: &[TypstFile]| files.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&fitted(&files, &[0])), texts(&files));
+        let tight = fitted(&files, &[1]);
+        let chapter = files.iter().position(|f| f.chapter == Some(0)).unwrap();
+        assert_eq!(tight[chapter].text, files[chapter].text, "the chapter's own file is unchanged");
+        let main = tight.iter().find(|f| f.path == MAIN_PATH).unwrap();
+        let include = format!("#fitted(1, include {})\n", string(&files[chapter].path));
+        assert!(main.text.contains(&include), "{}", main.text);
+        assert!(main.text.contains(": report, fitted\n"), "{}", main.text);
+        assert!(!main.text.contains(&format!("#include {}", string(&files[chapter].path))));
+        assert!(typst::syntax::parse(&main.text).errors_and_warnings().0.is_empty());
     }
 
     #[test]

@@ -205,6 +205,7 @@ pub struct DocWorld<'s> {
     sources: HashMap<FileId, Source>,
     files: FileStore<Loader>,
     today: Datetime,
+    root: PathBuf,
 }
 
 impl<'s> DocWorld<'s> {
@@ -254,8 +255,34 @@ impl<'s> DocWorld<'s> {
             shared,
             main: file_id(main),
             sources: parsed,
-            files: FileStore::new(Loader { root, memory }),
+            files: FileStore::new(Loader { root: root.clone(), memory }),
             today: Datetime::from_ymd(today.0, today.1, today.2).expect("dates are checked in plan"),
+            root,
+        }
+    }
+
+    /// A world for the same document with `sources` in memory instead: a source whose text is
+    /// unchanged keeps its parse (page economy's compiles change the main file alone).
+    pub fn with_sources(&self, sources: &[(String, String)]) -> Self {
+        let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
+        let parsed = sources
+            .iter()
+            .map(|(path, text)| {
+                let id = file_id(path);
+                let source = match self.sources.get(&id) {
+                    Some(source) if source.text() == text.as_str() => source.clone(),
+                    _ => Source::new(id, text.clone()),
+                };
+                (id, source)
+            })
+            .collect();
+        Self {
+            shared: self.shared,
+            main: self.main,
+            sources: parsed,
+            files: FileStore::new(Loader { root: self.root.clone(), memory }),
+            today: self.today,
+            root: self.root.clone(),
         }
     }
 }

@@ -8,9 +8,9 @@ use typst_library::introspection::{
     Counter, CounterDisplayElem, CounterKey, Introspector, Locator, LocatorLink,
 };
 use typst_library::layout::{
-    Abs, AlignElem, Alignment, Axes, Binding, ColumnsElem, Dir, Frame, HAlignment,
-    Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides, Size,
-    VAlignment,
+    Abs, AlignElem, Alignment, Axes, Binding, ColumnsElem, Dir, Fragment, Frame,
+    HAlignment, Length, OuterVAlignment, PageElem, Paper, Region, Regions, Rel, Sides,
+    Size, VAlignment,
 };
 use typst_library::model::Numbering;
 use typst_library::pdf::ArtifactKind;
@@ -88,6 +88,7 @@ fn layout_page_run_impl(
     initial: StyleChain,
 ) -> SourceResult<Vec<LayoutedPage>> {
     let introspector = Protected::from_raw(introspector);
+    let run_locator = locator;
     let link = LocatorLink::new(locator);
     let mut locator = Locator::link(&link).split();
     let mut engine = Engine {
@@ -185,17 +186,21 @@ fn layout_page_run_impl(
         (header.as_ref().unwrap_or(&None), footer.as_ref().unwrap_or(&numbering_marginal))
     };
 
-    // Layout the children.
+    // Layout the children. Spotlight patch: memoized apart from the marginals (see below).
     let area = size - margin.sum_by_axis();
-    let fragment = layout_flow(
-        &mut engine,
+    let fragment = layout_run_flow(
+        engine.world,
+        engine.library,
+        engine.introspector.into_raw(),
+        engine.traced,
+        TrackedMut::reborrow_mut(&mut engine.sink),
+        engine.route.track(),
         children,
-        &mut locator,
+        run_locator,
         styles,
         Regions::repeat(area, area.map(Abs::is_finite)),
         styles.get(PageElem::columns),
         styles.get(ColumnsElem::gutter).resolve(styles),
-        FlowMode::Root,
     )?;
 
     // Layouts a single marginal.
@@ -242,4 +247,52 @@ fn layout_page_run_impl(
     }
 
     Ok(layouted)
+}
+
+// Spotlight patch: the flow of a page run is memoized on its own, apart from the run's marginals.
+// A running head or folio that asks where things are (`here().page()`, a query of the chapter
+// titles, the page counter) changes whenever an earlier page run gains or loses a page, and then
+// the whole run was laid out again; now only its marginals are, and the flow is taken from the
+// cache unless the flow itself asked something whose answer changed. The flow splits its own
+// locator from the run's exactly as the run did (it draws only `next(&())` from it, the marginals
+// only `next(&span)`), so every location is the one the unpatched run gives.
+
+/// The flow of a page run's children: memoized apart from the run's marginals.
+#[comemo::memoize]
+#[allow(clippy::too_many_arguments)]
+fn layout_run_flow(
+    world: Tracked<dyn World + '_>,
+    library: &LazyHash<Library>,
+    introspector: Tracked<dyn Introspector + '_>,
+    traced: Tracked<Traced>,
+    sink: TrackedMut<Sink>,
+    route: Tracked<Route>,
+    children: &[Pair],
+    locator: Tracked<Locator>,
+    styles: StyleChain,
+    regions: Regions,
+    columns: std::num::NonZeroUsize,
+    column_gutter: Rel<Abs>,
+) -> SourceResult<Fragment> {
+    let introspector = Protected::from_raw(introspector);
+    let link = LocatorLink::new(locator);
+    let mut locator = Locator::link(&link).split();
+    let mut engine = Engine {
+        library,
+        world,
+        introspector,
+        traced,
+        sink,
+        route: Route::extend(route),
+    };
+    layout_flow(
+        &mut engine,
+        children,
+        &mut locator,
+        styles,
+        regions,
+        columns,
+        column_gutter,
+        FlowMode::Root,
+    )
 }
