@@ -133,8 +133,8 @@ pub struct BuildArgs {
     /// Build everything afresh, neither reading nor writing the cache.
     #[arg(long)]
     pub no_cache: bool,
-    /// How many editions to build at once (default: one per core); typst lays out each edition's
-    /// pages on every core either way.
+    /// How many editions to typeset at once (default: one per core); the next edition is read and
+    /// cited beside them, and typst lays out each edition's pages on every core either way.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// How diagnostics and the summary are reported.

@@ -1,5 +1,6 @@
-//! The pipeline for a plan: every edition built by a worker of its own (editions in parallel),
-//! each read and parsed (`edition`), rendered and made in every format, then written. Every
+//! The pipeline for a plan: every edition read, parsed and rendered to Typst (`prepare`, one ahead
+//! on a thread of its own), then typeset and made in every format by a worker (`typeset`, editions
+//! in parallel), then written. Every
 //! failure of every edition is collected, not only the first; one failing edition does not stop
 //! the others, and a panic in one becomes an internal error of that edition alone.
 
@@ -7,7 +8,6 @@ mod cache;
 mod edition;
 mod outcome;
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -90,18 +90,34 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
     let inputs = Inputs { people, bib };
     let shared_diagnostics = outcome.diagnostics.clone();
     // Workers of our own take editions one at a time: inside rayon's pool, a thread waiting for
-    // typst would start another edition, and every edition would be in memory at once.
+    // typst would start another edition, and every edition would be in memory at once. Editions
+    // are read, cited and rendered in order on a thread of their own, one ahead of the workers
+    // (the channel holds none: the next one waits in hand), so the next edition's reading and
+    // citations use the core a typesetting edition leaves idle at times.
     let jobs = plan.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let queue: Mutex<VecDeque<usize>> = Mutex::new((0..plan.editions.len()).collect());
+    let (ahead, prepared) = std::sync::mpsc::sync_channel::<(usize, Result<Ready, Box<Outcome>>)>(0);
+    let prepared = Mutex::new(prepared);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(plan.editions.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
+        let inputs = &inputs;
+        scope.spawn(move || {
+            for (i, ed) in plan.editions.iter().enumerate() {
+                let ready = caught(|| prepare(plan, shared, inputs, ed))
+                    .unwrap_or_else(|what| Err(Box::new(internal(&ed.lang, &what))));
+                if ahead.send((i, ready)).is_err() {
+                    break;
+                }
+            }
+        });
         for _ in 0..jobs.clamp(1, plan.editions.len().max(1)) {
             scope.spawn(|| {
                 loop {
-                    let next = queue.lock().expect("no worker panics while holding the queue").pop_front();
-                    let Some(i) = next else { break };
-                    let ed = &plan.editions[i];
-                    let outcome = guarded(&ed.lang, || edition(plan, shared, &inputs, ed, progress));
+                    let next = prepared.lock().expect("no worker panics while holding the channel").recv();
+                    let Ok((i, ready)) = next else { break };
+                    let outcome = match ready {
+                        Ok(ready) => guarded(&plan.editions[i].lang, || typeset(plan, shared, ready, progress)),
+                        Err(ended) => *ended,
+                    };
                     results.lock().expect("no worker panics while holding the results")[i] = Some(outcome);
                 }
             });
@@ -130,27 +146,42 @@ pub fn run_with(plan: &Plan, shared: &Shared, progress: &Progress, evict: bool) 
 
 /// Build one edition, turning a panic (a bug) into an internal error of that edition alone.
 fn guarded(lang: &str, build: impl FnOnce() -> Outcome) -> Outcome {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
-        Ok(outcome) => outcome,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown cause".into());
-            let d = Diagnostic::error(format!("internal error while building the `{lang}` edition: {what}"))
-                .with_hint("this is a bug in Spotlight; please report it with the input that caused it")
-                .code(Code::Internal);
-            Outcome { diagnostics: vec![d], ..Outcome::default() }
-        }
-    }
+    caught(build).unwrap_or_else(|what| internal(lang, &what))
 }
 
-fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progress: &Progress) -> Outcome {
+/// Run a step, returning what its panic said if it panicked.
+fn caught<T>(step: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into())
+    })
+}
+
+/// The outcome of an edition that met a bug: one internal error.
+fn internal(lang: &str, what: &str) -> Outcome {
+    let d = Diagnostic::error(format!("internal error while building the `{lang}` edition: {what}"))
+        .with_hint("this is a bug in Spotlight; please report it with the input that caused it")
+        .code(Code::Internal);
+    Outcome { diagnostics: vec![d], ..Outcome::default() }
+}
+
+/// An edition read, cited and rendered into Typst, waiting to be typeset.
+struct Ready {
+    outcome: Outcome,
+    edition: Edition,
+    typst_files: Vec<typst_render::TypstFile>,
+}
+
+/// Read an edition into the model and render its Typst; `Err` holds the outcome of an edition that
+/// ends here (its errors).
+fn prepare(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan) -> Result<Ready, Box<Outcome>> {
     let mut outcome = Outcome::default();
     let (edition, diags) = load_edition(plan, shared, deps, ed, &mut outcome.timings);
     outcome.diagnostics = diags;
-    let Some(mut edition) = edition else { return outcome };
+    let Some(mut edition) = edition else { return Err(Box::new(outcome)) };
     outcome.reads.insert(ed.lang.clone(), crate::document::walk::asset_paths(&edition));
     let start = Instant::now();
     let (fonts, font_diags) = fonts::for_edition(shared, &edition.meta.fonts, &edition.lang);
@@ -160,11 +191,17 @@ fn edition(plan: &Plan, shared: &Shared, deps: &Inputs, ed: &EditionPlan, progre
     let failed = has_errors(&standard_diags);
     outcome.diagnostics.extend(standard_diags);
     if failed {
-        return outcome;
+        return Err(Box::new(outcome));
     }
     let cover = plan.cover.as_ref().map(|c| c.to_string_lossy().replace('\\', "/"));
     let typst_files = typst_render::render(&edition, &plan.print, cover.as_deref(), &plan.theme);
     outcome.timings.add("render", start.elapsed());
+    Ok(Ready { outcome, edition, typst_files })
+}
+
+/// Typeset a prepared edition and make it in every format.
+fn typeset(plan: &Plan, shared: &Shared, ready: Ready, progress: &Progress) -> Outcome {
+    let Ready { mut outcome, edition, typst_files } = ready;
     // The PDF is laid out once, before any format is made: the EPUB and the web edition mark its
     // page breaks, so they need its layout even when no PDF is asked for (then it is not exported).
     let laid_out = Instant::now();
