@@ -20,5 +20,5 @@ mod transforms;
 pub use self::document::{Page, PagedDocument};
 pub use self::flow::{layout_fragment, layout_frame};
 pub use self::introspect::PagedIntrospector;
-pub use self::pages::{layout_document, layout_document_for_bundle};
+pub use self::pages::{layout_document, layout_document_for_bundle, resolve_label_links};
 pub use self::rules::register;

@@ -225,12 +225,13 @@ const LINK_RULE: ShowFn<LinkElem> = |elem, engine, styles| {
     let span = elem.span();
     let body = elem.body.clone();
     // Spotlight patch: a link to a label is laid out with a stand-in destination naming the
-    // label (`pages::label_link`), pointed at the label's location once the document's pages
-    // are laid out (`pages::resolve_label_links`, which also reports a label that does not
-    // exist). Resolved here, the location (and an alt text "Page N" read from the page counter
-    // at the target) made every paragraph holding such a link differ between the first layout
-    // iteration, where no label is known yet, and the second, so each was laid out again. The
-    // alt text is now the link's own text; a link without text (an image) keeps typst's.
+    // label (`pages::label_link`); each layout iteration checks that the label exists
+    // (`pages::check_label_links`), and the finished document's links are pointed at the
+    // label's location before export (`resolve_label_links`). Resolved here, the location
+    // (and an alt text "Page N" read from the page counter at the target) made every
+    // paragraph holding such a link differ between the first layout iteration, where no
+    // label is known yet, and the second, so each was laid out again. The alt text is now
+    // the link's own text; a link without text (an image) keeps typst's.
     let (dest, alt) = match &elem.dest {
         LinkTarget::Label(label) => {
             let text = body.plain_text();

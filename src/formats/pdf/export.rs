@@ -234,7 +234,7 @@ pub fn cover_svg(shared: &Shared, settings: &PdfSettings, files: &[TypstFile]) -
     let map = |d: &SourceDiagnostic| map_diagnostic(&world, d, files, &[]);
     let mut diags: Vec<Diagnostic> = warned.warnings.iter().map(map).collect();
     match warned.output {
-        Ok(doc) => match doc.pages().first() {
+        Ok(doc) => match typst_layout::resolve_label_links(doc).pages().first() {
             Some(page) => (Some(typst_svg::svg(page, &typst_svg::SvgOptions::default())), diags),
             None => (None, diags),
         },
@@ -305,7 +305,9 @@ fn export_doc(
     let options =
         PdfOptions { ident: Smart::Custom(settings.ident.clone()), timestamp, standards, ..PdfOptions::default() };
     let started = std::time::Instant::now();
-    match typst_pdf::pdf(doc, &options) {
+    // typst leaves links to labels pointing at the label's name until the document is finished.
+    let doc = typst_layout::resolve_label_links(doc.clone());
+    match typst_pdf::pdf(&doc, &options) {
         Ok(bytes) => {
             let bytes = if settings.bleed_mm > 0.0 {
                 match super::boxes::add_bleed_box(&bytes, settings.bleed_mm * 72.0 / 25.4) {

@@ -171,11 +171,15 @@ fn layout_document_common(
 
     let pages = layout_pages(&mut engine, &mut children, &mut locator, styles)?;
 
-    Ok(resolve_label_links(&mut engine, PagedDocument::new(pages, info)))
+    let doc = PagedDocument::new(pages, info);
+    check_label_links(&mut engine, &doc);
+    Ok(doc)
 }
 
-// Spotlight patch: links to labels are laid out with a stand-in destination (see `LINK_RULE`)
-// and pointed at the label's location in the finished document here.
+// Spotlight patch: links to labels are laid out with a stand-in destination (see `LINK_RULE`).
+// Each layout iteration checks that every such label exists (`check_label_links`); the finished
+// document's links are pointed at their labels once, before export (`resolve_label_links`), as
+// rewriting the frames that hold links copies most of the document.
 
 /// The prefix of a stand-in link destination: a URL no document can contain.
 const LABEL_LINK: &str = "\u{0}typst-label:";
@@ -194,27 +198,59 @@ fn linked_label(dest: &Destination) -> Option<(Label, Span)> {
     Some((Label::new(PicoStr::intern(name))?, span))
 }
 
-/// Point every stand-in link of the document at its label's location. A label that does not
-/// exist in the document, or more than once, is an error (delayed: a later layout iteration
-/// may still place it) and its links are dropped. Frames without a stand-in stay shared.
-fn resolve_label_links(engine: &mut Engine, doc: PagedDocument) -> PagedDocument {
-    fn has_any(frame: &Frame) -> bool {
-        frame.items().any(|(_, item)| match item {
-            FrameItem::Group(group) => has_any(&group.frame),
-            FrameItem::Link(dest, _) => linked_label(dest).is_some(),
-            _ => false,
-        })
+/// Whether a frame holds a stand-in link, in it or in a group.
+fn has_label_link(frame: &Frame) -> bool {
+    frame.items().any(|(_, item)| match item {
+        FrameItem::Group(group) => has_label_link(&group.frame),
+        FrameItem::Link(dest, _) => linked_label(dest).is_some(),
+        _ => false,
+    })
+}
+
+/// Report every stand-in link whose label does not exist in the document, or more than once: an
+/// error at the link, delayed, as a later layout iteration may still place the label.
+fn check_label_links(engine: &mut Engine, doc: &PagedDocument) {
+    fn check(frame: &Frame, found: &mut dyn FnMut(Label, Span)) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => check(&group.frame, found),
+                FrameItem::Link(dest, _) => {
+                    if let Some((label, span)) = linked_label(dest) {
+                        found(label, span);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
-    fn resolve(frame: &mut Frame, find: &mut dyn FnMut(Label, Span) -> Option<Location>) {
+    let introspector = doc.introspector();
+    let mut errors = EcoVec::new();
+    for page in doc.pages() {
+        check(&page.frame, &mut |label, span| {
+            if let Err(message) = introspector.query_label(label) {
+                errors.push(SourceDiagnostic::error(span, message));
+            }
+        });
+    }
+    if !errors.is_empty() {
+        engine.delay::<()>(Err(errors));
+    }
+}
+
+/// Point every stand-in link of a laid-out document at its label's location (call it on the
+/// document a compile returned, before exporting it); a link whose label does not resolve (the
+/// compile reported it) is dropped. Frames without a stand-in stay shared.
+pub fn resolve_label_links(doc: PagedDocument) -> PagedDocument {
+    fn resolve(frame: &mut Frame, find: &mut dyn FnMut(Label) -> Option<Location>) {
         frame.retain(|item| match item {
             FrameItem::Group(group) => {
-                if has_any(&group.frame) {
+                if has_label_link(&group.frame) {
                     resolve(&mut group.frame, find);
                 }
                 true
             }
             FrameItem::Link(dest, _) => match linked_label(dest) {
-                Some((label, span)) => match find(label, span) {
+                Some((label, _)) => match find(label) {
                     Some(loc) => {
                         *dest = Destination::Location(loc);
                         true
@@ -226,26 +262,17 @@ fn resolve_label_links(engine: &mut Engine, doc: PagedDocument) -> PagedDocument
             _ => true,
         });
     }
-    if !doc.pages().iter().any(|page| has_any(&page.frame)) {
+    if !doc.pages().iter().any(|page| has_label_link(&page.frame)) {
         return doc;
     }
     let introspector = doc.introspector().clone();
-    let mut errors = EcoVec::new();
-    let mut find = |label: Label, span: Span| match introspector.query_label(label) {
-        Ok(target) => target.location(),
-        Err(message) => {
-            errors.push(SourceDiagnostic::error(span, message));
-            None
-        }
-    };
+    let mut find =
+        |label: Label| introspector.query_label(label).ok().and_then(|t| t.location());
     let (mut pages, info) = doc.into_parts();
     for page in pages.make_mut() {
-        if has_any(&page.frame) {
+        if has_label_link(&page.frame) {
             resolve(&mut page.frame, &mut find);
         }
-    }
-    if !errors.is_empty() {
-        engine.delay::<()>(Err(errors));
     }
     PagedDocument::new(pages, info)
 }
