@@ -94,7 +94,7 @@ pub fn layout<'s>(
         None => vec![None; chapters.len()],
     };
     let start: Vec<fit::Level> = remembered.iter().map(|r| r.as_deref().map_or(0, fit::best_of)).collect();
-    let first = set_levels(files, &start);
+    let first = typst_source::fitted(files, &start);
     let started = std::time::Instant::now();
     let designed = DocWorld::new(shared, &settings.ident, settings.root, MAIN_PATH, &sources(&first), settings.date);
     // Every later compile changes the main file alone: the chapters keep their parse.
@@ -151,11 +151,6 @@ fn fit_keys(files: &[TypstFile], templates: &[(String, String)], chapters: usize
     keys.into_iter().collect()
 }
 
-/// The files with each chapter set at its level (`typst::fitted`).
-fn set_levels(files: &[TypstFile], levels: &[fit::Level]) -> Vec<TypstFile> {
-    typst_source::fitted(files, levels)
-}
-
 /// Export a laid-out document as PDF; diagnostics are mapped to the chapters.
 pub fn export(layout: &Layout, settings: &PdfSettings, chapters: &[Chapter]) -> (Option<PdfOutput>, Vec<Diagnostic>) {
     let map = |d: &SourceDiagnostic| map_diagnostic(&layout.world, d, &layout.files, chapters);
@@ -200,7 +195,7 @@ fn fit_pages<'s>(
     let mut last: Option<(Vec<fit::Level>, Compiled, Vec<TypstFile>)> = None;
     for _ in 0..fit::ROUNDS {
         let Some(levels) = search.next() else { break };
-        let files = set_levels(files, &levels);
+        let files = typst_source::fitted(files, &levels);
         // A setting that does not compile is no candidate; the first layout stands.
         let Some(compiled) = compile(&files) else { break };
         search.record(&levels, &fit::measure(&compiled.doc, &slugs));
@@ -211,7 +206,7 @@ fn fit_pages<'s>(
         _ if best == first.levels => (first.compiled, first.levels, first.files),
         Some((levels, compiled, files)) if levels == best => (compiled, levels, files),
         _ => {
-            let files = set_levels(files, &best);
+            let files = typst_source::fitted(files, &best);
             match compile(&files) {
                 Some(compiled) => (compiled, best, files),
                 None => (first.compiled, first.levels, first.files),

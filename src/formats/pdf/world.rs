@@ -198,6 +198,27 @@ impl FileLoader for Loader {
     }
 }
 
+impl Loader {
+    /// A loader for files under `root` that serves `sources` (virtual path, text) from memory.
+    fn new(root: &Path, sources: &[(String, String)]) -> Self {
+        let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
+        Self { root: root.to_path_buf(), memory }
+    }
+}
+
+/// The parsed source of `text`: `earlier` (an earlier parse of the file) when its text is the
+/// same, else `earlier` reparsed in the edited range only, else parsed afresh.
+fn reparsed(id: FileId, text: &str, earlier: Option<Source>) -> Source {
+    match earlier {
+        Some(source) if source.text() == text => source,
+        Some(mut source) => {
+            source.replace(text);
+            source
+        }
+        None => Source::new(id, text.to_string()),
+    }
+}
+
 /// A world for one document: shared base plus its own sources and file cache.
 pub struct DocWorld<'s> {
     shared: &'s Shared,
@@ -219,7 +240,6 @@ impl<'s> DocWorld<'s> {
         sources: &[(String, String)],
         today: (i32, u8, u8),
     ) -> Self {
-        let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
         let root = files::canonical_root(root);
         let key = format!("{key}:{main}");
         let mut before = match &shared.kept {
@@ -234,20 +254,8 @@ impl<'s> DocWorld<'s> {
                 (id, text, before.remove(&id))
             })
             .collect();
-        let parsed: HashMap<FileId, Source> = earlier
-            .into_par_iter()
-            .map(|(id, text, earlier)| {
-                let source = match earlier {
-                    Some(source) if source.text() == text.as_str() => source,
-                    Some(mut source) => {
-                        source.replace(text);
-                        source
-                    }
-                    None => Source::new(id, text.clone()),
-                };
-                (id, source)
-            })
-            .collect();
+        let parsed: HashMap<FileId, Source> =
+            earlier.into_par_iter().map(|(id, text, earlier)| (id, reparsed(id, text, earlier))).collect();
         if let Some(kept) = &shared.kept {
             kept.lock().expect("no thread panics while holding the sources").insert(key, parsed.clone());
         }
@@ -255,7 +263,7 @@ impl<'s> DocWorld<'s> {
             shared,
             main: file_id(main),
             sources: parsed,
-            files: FileStore::new(Loader { root: root.clone(), memory }),
+            files: FileStore::new(Loader::new(&root, sources)),
             today: Datetime::from_ymd(today.0, today.1, today.2).expect("dates are checked in plan"),
             root,
         }
@@ -264,23 +272,18 @@ impl<'s> DocWorld<'s> {
     /// A world for the same document with `sources` in memory instead: a source whose text is
     /// unchanged keeps its parse (page economy's compiles change the main file alone).
     pub fn with_sources(&self, sources: &[(String, String)]) -> Self {
-        let memory = sources.iter().map(|(path, text)| (file_id(path), Bytes::from_string(text.clone()))).collect();
         let parsed = sources
             .iter()
             .map(|(path, text)| {
                 let id = file_id(path);
-                let source = match self.sources.get(&id) {
-                    Some(source) if source.text() == text.as_str() => source.clone(),
-                    _ => Source::new(id, text.clone()),
-                };
-                (id, source)
+                (id, reparsed(id, text, self.sources.get(&id).cloned()))
             })
             .collect();
         Self {
             shared: self.shared,
             main: self.main,
             sources: parsed,
-            files: FileStore::new(Loader { root: self.root.clone(), memory }),
+            files: FileStore::new(Loader::new(&self.root, sources)),
             today: self.today,
             root: self.root.clone(),
         }
